@@ -1,0 +1,26 @@
+"""Language model and embedding model settings."""
+
+from pathlib import Path
+
+from .base import DATA_DIR
+from .env import env_int, env_str
+
+# Dotted paths of the backends (DRF-style import_string), so tests and deployments can swap them.
+GENERATION_BACKEND = env_str("GENERATION_BACKEND", "transformers")
+GENERATION_MODEL = env_str("GENERATION_MODEL", "HuggingFaceTB/SmolLM2-135M-Instruct")
+GENERATION_MAX_NEW_TOKENS = env_int("GENERATION_MAX_NEW_TOKENS", 128)
+GENERATION_THREADS = env_int("GENERATION_THREADS", 0)  # 0: let torch decide
+
+EMBEDDING_BACKEND = env_str("EMBEDDING_BACKEND", "sentence-transformers")
+EMBEDDING_MODEL = env_str("EMBEDDING_MODEL", "all-MiniLM-L6-v2")
+
+# Load both models when the server starts instead of on the first request.
+AI_PRELOAD = env_str("AI_PRELOAD", "true").lower() in {"1", "true", "yes", "on"}
+
+AI_BACKENDS = {
+    "transformers": "prompt_forge.ai.transformers_generator.TransformersGenerator",
+    "sentence-transformers": "prompt_forge.ai.sentence_embedder.SentenceTransformerEmbedder",
+}
+
+# De-quantized weights are cached here after the first load (see prompt_forge/ai/weight_cache.py).
+MODEL_CACHE_DIR = Path(env_str("MODEL_CACHE_DIR", str(DATA_DIR / "models")))

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from prompt_forge.common import views as common_views
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("prompt_forge.accounts.urls")),
+    path("", include("prompt_forge.prompts.urls")),
+    path("healthz", common_views.healthz, name="healthz"),
+    path("readyz", common_views.readyz, name="readyz"),
+]
+
+handler404 = "prompt_forge.common.exceptions.handler404"
+handler500 = "prompt_forge.common.exceptions.handler500"

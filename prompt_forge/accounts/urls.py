@@ -1,0 +1,9 @@
+from prompt_forge.common.urls import with_and_without_slash
+
+from . import views
+
+urlpatterns = [
+    *with_and_without_slash("api/signup", views.SignUpView.as_view(), name="signup"),
+    *with_and_without_slash("api/token", views.TokenView.as_view(), name="token"),
+    *with_and_without_slash("api/token/refresh", views.TokenRefresh.as_view(), name="token-refresh"),
+]

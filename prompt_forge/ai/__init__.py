@@ -1,0 +1,1 @@
+"""Language models: the only package that imports transformers or sentence-transformers."""

@@ -1,0 +1,62 @@
+"""Every error leaves the API as JSON: 4xx for bad input, 503 for an unavailable model or database."""
+
+import logging
+
+from django.db import DatabaseError
+from django.http import JsonResponse
+from rest_framework import status
+from rest_framework.exceptions import APIException
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from prompt_forge.ai.base import ModelError
+
+logger = logging.getLogger(__name__)
+
+
+class PromptFailedError(APIException):
+    """The model could not answer; the prompt is kept (status "failed") so nothing is lost."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+
+    def __init__(self, *, prompt_id: int, reason: str) -> None:
+        super().__init__(detail=reason)
+        self.prompt_id = prompt_id
+        self.reason = reason
+
+
+def json_exception_handler(exc, context):
+    if isinstance(exc, PromptFailedError):
+        body = {
+            "error": "the language model is unavailable; your prompt was saved",
+            "prompt_id": exc.prompt_id,
+            "reason": exc.reason,
+        }
+        return Response(body, status=exc.status_code, headers={"Retry-After": "5"})
+    if isinstance(exc, ModelError):
+        logger.error("model unavailable: %s", exc)
+        return Response(
+            {"error": "the language model is unavailable", "reason": str(exc)},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "5"},
+        )
+    if isinstance(exc, DatabaseError):
+        logger.error("database error: %s", exc)
+        return Response(
+            {"error": "the database is unavailable"},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "5"},
+        )
+    return exception_handler(exc, context)
+
+
+def json_error(message: str, status_code: int, **extra) -> Response:
+    return Response({"error": message, **extra}, status=status_code)
+
+
+def handler404(request, exception=None):
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
+def handler500(request):
+    return JsonResponse({"error": "internal server error"}, status=500)

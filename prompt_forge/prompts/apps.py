@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PromptsConfig(AppConfig):
+    name = "prompt_forge.prompts"
+    label = "prompts"
+    verbose_name = "Prompts"

@@ -1,0 +1,64 @@
+"""A user's prompt history: the prompt, the model's answer, its embedding and metadata."""
+
+import numpy as np
+from django.conf import settings
+from django.db import models
+
+
+class Prompt(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        COMPLETED = "completed"
+        FAILED = "failed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="prompts")
+    text = models.TextField()
+    response = models.TextField(blank=True, default="")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at", "-id"], name="prompt_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.text[:60]}"
+
+
+class PromptEmbedding(models.Model):
+    """The prompt's embedding, stored as raw little-endian float32 bytes (same on SQLite and PostgreSQL)."""
+
+    prompt = models.OneToOneField(Prompt, on_delete=models.CASCADE, related_name="embedding")
+    # Denormalised owner so the search index can be checked and rebuilt per user without a join.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    model_name = models.CharField(max_length=200)
+    vector = models.BinaryField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "prompt"], name="embedding_user_prompt")]
+
+    def __str__(self) -> str:
+        return f"{self.model_name} for prompt {self.prompt_id}"
+
+    @staticmethod
+    def encode(vector: np.ndarray) -> bytes:
+        return np.asarray(vector, dtype="<f4").tobytes()
+
+    def as_array(self) -> np.ndarray:
+        return np.frombuffer(bytes(self.vector), dtype="<f4")
+
+    def as_list(self) -> list[float]:
+        return self.as_array().tolist()
+
+
+class PromptMetadata(models.Model):
+    prompt = models.OneToOneField(Prompt, on_delete=models.CASCADE, related_name="metadata")
+    model_used = models.CharField(max_length=200, blank=True, default="")
+    sent_via_websocket = models.BooleanField(default=False)
+    extra_info = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "prompt metadata"
+
+    def __str__(self) -> str:
+        return f"metadata for prompt {self.prompt_id}"

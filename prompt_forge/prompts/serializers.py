@@ -1,0 +1,82 @@
+"""JSON shapes of prompts, exactly as the API reference documents them."""
+
+from django.conf import settings
+from rest_framework import serializers
+
+from .models import Prompt, PromptEmbedding, PromptMetadata
+
+
+class PromptMetadataSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PromptMetadata
+        fields = ["model_used", "sent_via_websocket", "extra_info"]
+
+
+class PromptEmbeddingSerializer(serializers.ModelSerializer):
+    vector = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PromptEmbedding
+        fields = ["model_name", "vector"]
+
+    def get_vector(self, obj: PromptEmbedding) -> list[float]:
+        return obj.as_list()
+
+
+class PromptSerializer(serializers.ModelSerializer):
+    metadata = PromptMetadataSerializer(read_only=True)
+    embedding = PromptEmbeddingSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Prompt
+        fields = ["id", "user", "text", "response", "created_at", "metadata", "embedding"]
+
+    def to_representation(self, instance: Prompt) -> dict:
+        data = super().to_representation(instance)
+        # A prompt whose generation failed has no embedding yet; show null, not an error.
+        if not hasattr(instance, "embedding"):
+            data["embedding"] = None
+        return data
+
+
+class ScoredPromptSerializer(PromptSerializer):
+    score = serializers.FloatField(read_only=True)
+
+    class Meta(PromptSerializer.Meta):
+        fields = [*PromptSerializer.Meta.fields, "score"]
+
+
+class SimilarQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, trim_whitespace=True)
+    k = serializers.IntegerField(required=False, min_value=1, max_value=50, default=5)
+    min_score = serializers.FloatField(
+        required=False, min_value=-1.0, max_value=1.0, default=None, allow_null=True
+    )
+
+    def validate_q(self, value: str) -> str:
+        if len(value) > settings.SEARCH_QUERY_MAX_CHARS:
+            raise serializers.ValidationError(
+                f'query parameter "q" must be at most {settings.SEARCH_QUERY_MAX_CHARS} characters'
+            )
+        return value
+
+
+class InvalidRequestError(Exception):
+    """Bad input, reported as 400 {"error": message} (the seed's error shape)."""
+
+
+def parse_prompt_request(data) -> tuple[str, bool]:
+    """Validate a POST /prompts/ body; return (prompt text, send_via_websocket)."""
+    if not isinstance(data, dict):
+        raise InvalidRequestError("request body must be a JSON object")
+    text = data.get("prompt")
+    if text is not None and not isinstance(text, str):
+        raise InvalidRequestError("prompt must be a string")
+    if not text or not text.strip():
+        raise InvalidRequestError("prompt is required")
+    if len(text) > settings.PROMPT_MAX_CHARS:
+        raise InvalidRequestError(f"prompt must be at most {settings.PROMPT_MAX_CHARS} characters")
+    send_via_websocket = data.get("send_via_websocket", False)
+    if not isinstance(send_via_websocket, bool):
+        raise InvalidRequestError("send_via_websocket must be true or false")
+    return text.strip(), send_via_websocket

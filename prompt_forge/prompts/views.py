@@ -1,0 +1,85 @@
+"""HTTP endpoints for prompts. Thin: validation in serializers, logic in services and selectors."""
+
+from rest_framework import status
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from prompt_forge.common.exceptions import json_error
+
+from . import selectors, services
+from .serializers import (
+    InvalidRequestError,
+    PromptSerializer,
+    ScoredPromptSerializer,
+    SimilarQuerySerializer,
+    parse_prompt_request,
+)
+from .throttles import PROMPT_THROTTLES
+
+
+class PromptPagination(LimitOffsetPagination):
+    default_limit = 20
+    max_limit = 100
+
+
+class PromptListCreateView(APIView):
+    """GET: the user's own prompts, newest first. POST: answer, embed and store a new prompt."""
+
+    def get_throttles(self):
+        # Generation is the expensive part; reading one's own history is not rate limited as tightly.
+        return [throttle() for throttle in PROMPT_THROTTLES] if self.request.method == "POST" else []
+
+    def get(self, request: Request) -> Response:
+        paginator = PromptPagination()
+        page = paginator.paginate_queryset(selectors.prompt_list(user_id=request.user.pk), request, view=self)
+        return paginator.get_paginated_response(PromptSerializer(page, many=True).data)
+
+    def post(self, request: Request) -> Response:
+        try:
+            text, send_via_websocket = parse_prompt_request(request.data)
+        except InvalidRequestError as exc:
+            return json_error(str(exc), status.HTTP_400_BAD_REQUEST)
+        prompt = services.prompt_create(
+            user_id=request.user.pk, text=text, send_via_websocket=send_via_websocket
+        )
+        return Response(PromptSerializer(prompt).data, status=status.HTTP_201_CREATED)
+
+
+class PromptDetailView(APIView):
+    """GET or DELETE one of the user's own prompts; anyone else's id answers 404."""
+
+    def get(self, request: Request, pk: int) -> Response:
+        prompt = selectors.prompt_get(user_id=request.user.pk, prompt_id=pk)
+        if prompt is None:
+            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+        return Response(PromptSerializer(prompt).data)
+
+    def delete(self, request: Request, pk: int) -> Response:
+        if not services.prompt_delete(user_id=request.user.pk, prompt_id=pk):
+            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SimilarPromptsView(APIView):
+    """The user's own prompts closest in meaning to `q`, most similar first, with cosine `score`."""
+
+    throttle_classes = PROMPT_THROTTLES
+
+    def get(self, request: Request) -> Response:
+        query = SimilarQuerySerializer(data=request.query_params)
+        if not query.is_valid():
+            field, messages = next(iter(query.errors.items()))
+            return json_error(f"{field}: {messages[0]}" if field != "q" else str(messages[0]), 400)
+        params = query.validated_data
+        if not params.get("q"):
+            return json_error('query parameter "q" is required', status.HTTP_400_BAD_REQUEST)
+        results = selectors.prompt_similar(
+            user_id=request.user.pk, query=params["q"], k=params["k"], min_score=params["min_score"]
+        )
+        data = []
+        for item in results:
+            item.prompt.score = item.score
+            data.append(ScoredPromptSerializer(item.prompt).data)
+        return Response(data)

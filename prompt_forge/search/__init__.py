@@ -1,0 +1,1 @@
+"""Vector search: the only package that imports faiss (or pgvector)."""

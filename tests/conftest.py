@@ -1,0 +1,48 @@
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from prompt_forge.ai.registry import reset_models
+from prompt_forge.search.registry import reset_index
+from tests.fakes import FakeGenerator
+
+PASSWORD = "correct-horse-battery-9"
+FAST_RATES = {"burst": "1000/second", "sustained": "10000/minute", "auth": "10000/minute"}
+
+
+@pytest.fixture(autouse=True)
+def isolated_service(settings, tmp_path):
+    """In-process tests: fake models, a private DATA_DIR, generous throttles, empty caches."""
+    settings.DATA_DIR = tmp_path
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.GENERATION_BACKEND = "tests.fakes.FakeGenerator"
+    settings.EMBEDDING_BACKEND = "tests.fakes.FakeEmbedder"
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": FAST_RATES}
+    FakeGenerator.fail_with = None
+    reset_models()
+    reset_index()
+    cache.clear()
+    yield
+    reset_models()
+    reset_index()
+
+
+@pytest.fixture
+def make_user(django_user_model):
+    def make(username: str = "alice"):
+        return django_user_model.objects.create_user(username=username, password=PASSWORD)
+
+    return make
+
+
+@pytest.fixture
+def client_for():
+    """An API client authenticated with a real JWT for the given user."""
+
+    def build(user) -> APIClient:
+        client = APIClient()
+        response = client.post("/api/token", {"username": user.username, "password": PASSWORD}, format="json")
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {response.json()['access']}")
+        return client
+
+    return build

@@ -40,7 +40,9 @@ def test_paraphrase_finds_the_matching_prompt_first(api_user):
         response = user.http.post("/prompts", json={"prompt": text})
         assert response.status_code == 201, response.text
         ids[text] = response.json()["id"]
-    results = user.http.get("/prompts/similar/", params={"q": "how do plants turn sunlight into energy"}).json()
+    results = user.http.get(
+        "/prompts/similar/", params={"q": "how do plants turn sunlight into energy"}
+    ).json()
     assert results[0]["id"] == ids["Explain how photosynthesis works in plants"]
     assert results[0]["score"] > results[1]["score"]
 
@@ -63,7 +65,9 @@ async def test_websocket_push_reaches_only_the_owner(api_user):
             assert await _receive_json(ws) == {"message": "WebSocket connection established"}
 
         response = await asyncio.to_thread(
-            owner.http.post, "/prompts/", json={"prompt": "Name a primary colour.", "send_via_websocket": True}
+            owner.http.post,
+            "/prompts/",
+            json={"prompt": "Name a primary colour.", "send_via_websocket": True},
         )
         assert response.status_code == 201, response.text
         body = response.json()

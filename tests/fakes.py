@@ -2,10 +2,11 @@
 
 import hashlib
 import re
+from collections.abc import Iterator
 
 import numpy as np
 
-from prompt_forge.ai.base import Generation, ModelError
+from prompt_forge.ai.base import Generation, ModelError, PromptInput, SamplingParams
 
 DIMENSIONS = 384
 
@@ -33,20 +34,30 @@ class FakeEmbedder:
 
 
 class FakeGenerator:
+    """Answers "Answer to: <prompt>" word by word; `fail_with` makes every call raise ModelError."""
+
     model_name = "fake-generator"
     fail_with: str | None = None
 
     def __init__(self, model_id: str = "", **kwargs) -> None:
         pass
 
-    def generate(self, prompt: str, *, max_new_tokens: int | None = None) -> Generation:
+    def generate(self, prompt: PromptInput, *, params: SamplingParams | None = None) -> Generation:
+        return [event for event in self.stream(prompt, params=params) if isinstance(event, Generation)][0]
+
+    def stream(self, prompt: PromptInput, *, params: SamplingParams | None = None) -> Iterator[str | Generation]:
         if FakeGenerator.fail_with:
             raise ModelError(FakeGenerator.fail_with)
-        return Generation(
-            text=f"Answer to: {prompt}",
+        params = params or SamplingParams()
+        text = prompt if isinstance(prompt, str) else prompt[-1]["content"]
+        words = f"Answer to: {text}".split(" ")
+        pieces = [words[0], *[" " + word for word in words[1:]]]
+        yield from pieces
+        yield Generation(
+            text="".join(pieces),
             model=self.model_name,
-            prompt_tokens=len(prompt.split()),
-            completion_tokens=3,
+            prompt_tokens=len(text.split()),
+            completion_tokens=len(pieces),
             duration_ms=1.0,
-            params={"max_new_tokens": max_new_tokens or 8, "decoding": "greedy"},
+            params={"max_new_tokens": params.max_new_tokens or 8, "decoding": "greedy"},
         )

@@ -14,9 +14,7 @@ def test_signup_creates_user_with_seed_message(client, django_user_model, path):
 
 
 def test_signup_reports_every_field_error(client):
-    response = client.post(
-        "/api/signup", {"email": "not-an-email", "password": ""}, content_type="application/json"
-    )
+    response = client.post("/api/signup", {"email": "not-an-email", "password": ""}, content_type="application/json")
     assert response.status_code == 400
     assert response.json() == {
         "username": ["This field is required."],
@@ -27,14 +25,10 @@ def test_signup_reports_every_field_error(client):
 
 def test_signup_rejects_duplicate_username_and_weak_password(client, make_user):
     make_user("carol")
-    duplicate = client.post(
-        "/api/signup", {"username": "carol", "password": STRONG}, content_type="application/json"
-    )
+    duplicate = client.post("/api/signup", {"username": "carol", "password": STRONG}, content_type="application/json")
     assert duplicate.status_code == 400
     assert "username" in duplicate.json()
-    weak = client.post(
-        "/api/signup", {"username": "dave", "password": "12345678"}, content_type="application/json"
-    )
+    weak = client.post("/api/signup", {"username": "dave", "password": "12345678"}, content_type="application/json")
     assert weak.status_code == 400
     assert any("common" in message for message in weak.json()["password"])
 
@@ -65,9 +59,7 @@ def test_token_pair_and_refresh(client, make_user, suffix):
 
 def test_token_with_wrong_password_is_401_with_seed_message(client, make_user):
     make_user("gina")
-    response = client.post(
-        "/api/token", {"username": "gina", "password": "wrong"}, content_type="application/json"
-    )
+    response = client.post("/api/token", {"username": "gina", "password": "wrong"}, content_type="application/json")
     assert response.status_code == 401
     assert response.json() == {"detail": "No active account found with the given credentials"}
 
@@ -84,9 +76,7 @@ def test_auth_endpoints_are_rate_limited_per_ip(client, settings):
         "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "auth": "3/minute"},
     }
     codes = [
-        client.post(
-            "/api/token", {"username": "x", "password": "y"}, content_type="application/json"
-        ).status_code
+        client.post("/api/token", {"username": "x", "password": "y"}, content_type="application/json").status_code
         for _ in range(4)
     ]
     assert codes == [401, 401, 401, 429]

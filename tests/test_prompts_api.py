@@ -23,7 +23,7 @@ def test_create_returns_seed_shape(make_user, client_for, path):
     assert body["metadata"]["model_used"] == "fake-generator"
     assert body["metadata"]["sent_via_websocket"] is False
     info = body["metadata"]["extra_info"]
-    assert info["completion_tokens"] == 3 and "generation_ms" in info and "embedding_ms" in info
+    assert info["completion_tokens"] == 8 and "generation_ms" in info and "embedding_ms" in info
     assert body["embedding"]["model_name"] == "fake-embedder"
     assert len(body["embedding"]["vector"]) == 384
     assert all(isinstance(x, float) for x in body["embedding"]["vector"])

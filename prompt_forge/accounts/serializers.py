@@ -19,7 +19,5 @@ class SignUpSerializer(serializers.ModelSerializer):
         try:
             validate_password(attrs["password"], user=candidate)
         except Exception as exc:  # django.core.exceptions.ValidationError
-            raise serializers.ValidationError(
-                {"password": list(getattr(exc, "messages", [str(exc)]))}
-            ) from exc
+            raise serializers.ValidationError({"password": list(getattr(exc, "messages", [str(exc)]))}) from exc
         return attrs

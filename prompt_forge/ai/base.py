@@ -1,5 +1,6 @@
 """Interfaces every generation and embedding backend implements."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -10,6 +11,20 @@ class ModelError(Exception):
     """A model failed to load or to produce output; the API answers 503."""
 
 
+# A prompt is either plain text or a chat conversation: [{"role": "user", "content": "..."}, ...].
+PromptInput = str | list[dict]
+
+
+@dataclass(frozen=True)
+class SamplingParams:
+    """Per-request decoding settings. The defaults mean greedy decoding up to the configured length."""
+
+    max_new_tokens: int | None = None  # None: GENERATION_MAX_NEW_TOKENS
+    temperature: float = 0.0  # 0 means greedy
+    top_p: float = 1.0
+    stop: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Generation:
     text: str
@@ -18,12 +33,21 @@ class Generation:
     completion_tokens: int
     duration_ms: float
     params: dict = field(default_factory=dict)
+    finish_reason: str = "stop"  # "stop" (end of answer or stop string) or "length" (max tokens reached)
 
 
 class Generator(Protocol):
     model_name: str
 
-    def generate(self, prompt: str, *, max_new_tokens: int | None = None) -> Generation: ...
+    def generate(self, prompt: PromptInput, *, params: SamplingParams | None = None) -> Generation: ...
+
+    def stream(self, prompt: PromptInput, *, params: SamplingParams | None = None) -> Iterator[str | Generation]:
+        """Yield each new piece of text as soon as it is decoded, then one final Generation.
+
+        The final Generation's text equals the concatenation of the yielded pieces. Closing the
+        iterator early (client gone) stops generation and frees its resources.
+        """
+        ...
 
 
 class Embedder(Protocol):

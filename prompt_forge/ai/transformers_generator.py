@@ -7,10 +7,12 @@ package. Any other causal LM id or path (e.g. `gpt2`) works through `GENERATION_
 import os
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
-from .base import Generation, ModelError
+from .base import Generation, ModelError, PromptInput, SamplingParams
 from .bundled import SMOLLM2_ID, smollm2_gguf
+from .streaming import StopController, StopStringFilter
 from .weight_cache import load_causal_lm
 
 
@@ -34,46 +36,89 @@ class TransformersGenerator:
         self.model_name = model_id
         self.max_new_tokens = max_new_tokens
         self.uses_chat_template = bool(getattr(self._tokenizer, "chat_template", None))
-        # One forward pass at a time: two concurrent generate() calls would just fight for 2 cores.
+        # One generate() at a time: two concurrent ones would just fight for the same cores.
         self._lock = threading.Lock()
 
-    def _encode(self, prompt: str):
+    def _encode(self, prompt: PromptInput):
+        messages = [{"role": "user", "content": prompt}] if isinstance(prompt, str) else prompt
         if self.uses_chat_template:
-            messages = [{"role": "user", "content": prompt}]
             text = self._tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
             return self._tokenizer(text, return_tensors="pt", add_special_tokens=False)
-        return self._tokenizer(prompt, return_tensors="pt")
+        # No chat template (e.g. gpt2): plain continuation of the conversation's text.
+        text = "\n".join(message["content"] for message in messages)
+        return self._tokenizer(text, return_tensors="pt")
 
-    def generate(self, prompt: str, *, max_new_tokens: int | None = None) -> Generation:
-        limit = max_new_tokens or self.max_new_tokens
+    def generate(self, prompt: PromptInput, *, params: SamplingParams | None = None) -> Generation:
+        result = None
+        for event in self.stream(prompt, params=params):
+            if isinstance(event, Generation):
+                result = event
+        return result
+
+    def stream(self, prompt: PromptInput, *, params: SamplingParams | None = None) -> Iterator[str | Generation]:
+        from transformers import StoppingCriteriaList, TextIteratorStreamer
+
+        params = params or SamplingParams()
+        limit = params.max_new_tokens or self.max_new_tokens
         inputs = self._encode(prompt)
         prompt_tokens = int(inputs["input_ids"].shape[1])
+        controller = StopController(prompt_tokens)
+        streamer = TextIteratorStreamer(self._tokenizer, skip_prompt=True, skip_special_tokens=True)
         pad_id = self._tokenizer.pad_token_id
-        if pad_id is None:
-            pad_id = self._tokenizer.eos_token_id
+        kwargs = {
+            **inputs,
+            "max_new_tokens": limit,
+            "streamer": streamer,
+            "stopping_criteria": StoppingCriteriaList([controller]),
+            "pad_token_id": pad_id if pad_id is not None else self._tokenizer.eos_token_id,
+        }
+        if params.temperature > 0:
+            kwargs.update(do_sample=True, temperature=params.temperature, top_p=params.top_p)
+        else:
+            kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+        errors: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                with self._lock, self._torch.inference_mode():
+                    self._model.generate(**kwargs)
+            except Exception as exc:  # noqa: BLE001 - surfaced to the caller below
+                errors.append(exc)
+                streamer.end()
+
         started = time.perf_counter()
+        worker = threading.Thread(target=run, name="generate", daemon=True)
+        worker.start()
+        text = StopStringFilter(params.stop)
         try:
-            with self._lock, self._torch.inference_mode():
-                output = self._model.generate(
-                    **inputs,
-                    max_new_tokens=limit,
-                    do_sample=False,
-                    pad_token_id=pad_id,
-                )
-        except Exception as exc:  # noqa: BLE001
-            raise ModelError(f"generation failed: {exc}") from exc
+            for piece in streamer:
+                shown = text.feed(piece)
+                if shown:
+                    yield shown
+                if text.stopped:
+                    break
+            tail = "" if text.stopped else text.flush()
+            if tail:
+                yield tail
+        finally:
+            controller.cancelled.set()  # client gone or stop string: free the model at the next token
+            worker.join()
+        if errors:
+            raise ModelError(f"generation failed: {errors[0]}")
         duration_ms = (time.perf_counter() - started) * 1000
-        new_tokens = output[0, prompt_tokens:]
-        text = self._tokenizer.decode(new_tokens, skip_special_tokens=True).strip()
-        return Generation(
-            text=text,
+        hit_limit = controller.generated >= limit and not text.stopped
+        yield Generation(
+            text=text.emitted,
             model=self.model_name,
             prompt_tokens=prompt_tokens,
-            completion_tokens=int(new_tokens.shape[0]),
+            completion_tokens=controller.generated,
             duration_ms=round(duration_ms, 1),
             params={
                 "max_new_tokens": limit,
-                "decoding": "greedy",
+                "decoding": "sampling" if params.temperature > 0 else "greedy",
+                **({"temperature": params.temperature, "top_p": params.top_p} if params.temperature > 0 else {}),
+                **({"stop": list(params.stop)} if params.stop else {}),
                 "chat_template": self.uses_chat_template,
             },
+            finish_reason="length" if hit_limit else "stop",
         )

@@ -13,11 +13,7 @@ from .models import Prompt, PromptEmbedding
 
 
 def prompt_list(*, user_id: int) -> QuerySet[Prompt]:
-    return (
-        Prompt.objects.filter(user_id=user_id)
-        .select_related("metadata", "embedding")
-        .order_by("-created_at", "-id")
-    )
+    return Prompt.objects.filter(user_id=user_id).select_related("metadata", "embedding").order_by("-created_at", "-id")
 
 
 def prompt_get(*, user_id: int, prompt_id: int) -> Prompt | None:

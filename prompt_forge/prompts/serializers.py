@@ -49,9 +49,7 @@ class ScoredPromptSerializer(PromptSerializer):
 class SimilarQuerySerializer(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True, trim_whitespace=True)
     k = serializers.IntegerField(required=False, min_value=1, max_value=50, default=5)
-    min_score = serializers.FloatField(
-        required=False, min_value=-1.0, max_value=1.0, default=None, allow_null=True
-    )
+    min_score = serializers.FloatField(required=False, min_value=-1.0, max_value=1.0, default=None, allow_null=True)
 
     def validate_q(self, value: str) -> str:
         if len(value) > settings.SEARCH_QUERY_MAX_CHARS:

@@ -88,9 +88,7 @@ def prompt_create(*, user_id: int, text: str, send_via_websocket: bool = False) 
             model_name=embedder.model_name,
             vector=PromptEmbedding.encode(vector),
         )
-        PromptMetadata.objects.filter(prompt=prompt).update(
-            model_used=generation.model, extra_info=extra_info
-        )
+        PromptMetadata.objects.filter(prompt=prompt).update(model_used=generation.model, extra_info=extra_info)
 
         def after_commit() -> None:
             _index_new_prompt(user_id=user_id, prompt_id=prompt.pk, vector=vector)

@@ -41,9 +41,7 @@ class PromptListCreateView(APIView):
             text, send_via_websocket = parse_prompt_request(request.data)
         except InvalidRequestError as exc:
             return json_error(str(exc), status.HTTP_400_BAD_REQUEST)
-        prompt = services.prompt_create(
-            user_id=request.user.pk, text=text, send_via_websocket=send_via_websocket
-        )
+        prompt = services.prompt_create(user_id=request.user.pk, text=text, send_via_websocket=send_via_websocket)
         return Response(PromptSerializer(prompt).data, status=status.HTTP_201_CREATED)
 
 

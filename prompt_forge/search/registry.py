@@ -23,9 +23,7 @@ def get_index() -> VectorIndex:
     if _index is None:
         with _lock:
             if _index is None:
-                backend = import_string(
-                    settings.VECTOR_BACKENDS.get(settings.VECTOR_BACKEND, settings.VECTOR_BACKEND)
-                )
+                backend = import_string(settings.VECTOR_BACKENDS.get(settings.VECTOR_BACKEND, settings.VECTOR_BACKEND))
                 source = import_string(settings.VECTOR_SOURCE)()
                 _index = backend(
                     directory=settings.DATA_DIR / "index" / settings.VECTOR_BACKEND / _model_slug(),

@@ -68,9 +68,7 @@ class LiveServer:
     def start(self) -> "LiveServer":
         if self.postgres_name:
             _postgres_database(self.postgres_name, "create")
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=REPO, env=self.env, check=True
-        )
+        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=REPO, env=self.env, check=True)
         log = self.log_path.open("w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",

@@ -40,9 +40,7 @@ def test_paraphrase_finds_the_matching_prompt_first(api_user):
         response = user.http.post("/prompts", json={"prompt": text})
         assert response.status_code == 201, response.text
         ids[text] = response.json()["id"]
-    results = user.http.get(
-        "/prompts/similar/", params={"q": "how do plants turn sunlight into energy"}
-    ).json()
+    results = user.http.get("/prompts/similar/", params={"q": "how do plants turn sunlight into energy"}).json()
     assert results[0]["id"] == ids["Explain how photosynthesis works in plants"]
     assert results[0]["score"] > results[1]["score"]
 

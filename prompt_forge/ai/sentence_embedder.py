@@ -12,6 +12,9 @@ class SentenceTransformerEmbedder:
     def __init__(self, model_id: str) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # keeps server logs to one line per event
 
         source = model_id
         if model_id in {MINILM_ID, f"sentence-transformers/{MINILM_ID}"}:

@@ -13,6 +13,7 @@ from prompt_forge.accounts.middleware import JWTAuthMiddleware  # noqa: E402
 from prompt_forge.ai.warmup import start_background_warmup  # noqa: E402
 from prompt_forge.common.origin import OptionalOriginValidator  # noqa: E402
 from prompt_forge.prompts.routing import websocket_urlpatterns  # noqa: E402
+from prompt_forge.search.warmup import start_index_warmup  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
@@ -22,3 +23,4 @@ application = ProtocolTypeRouter(
 )
 
 start_background_warmup()
+start_index_warmup()

@@ -1,10 +1,34 @@
 """Vector search settings."""
 
-from .env import env_str
+from .ai import AI_PRELOAD
+from .env import env_bool, env_float, env_int, env_str
 
+# "faiss" (in-process, persisted under DATA_DIR) or "pgvector" (PostgreSQL with the vector extension).
 VECTOR_BACKEND = env_str("VECTOR_BACKEND", "faiss")
 VECTOR_BACKENDS = {
     "faiss": "prompt_forge.search.faiss_index.FaissVectorIndex",
+    "pgvector": "prompt_forge.search.pgvector_index.PgVectorIndex",
 }
-SIMILAR_DEFAULT_K = 5
+VECTOR_BACKEND_OPTIONS = {
+    "faiss": {
+        # A snapshot file is rewritten after this many changes (the change log covers the rest).
+        "snapshot_every": env_int("FAISS_SNAPSHOT_EVERY", 1000),
+        # OpenMP threads per search; 0 lets FAISS decide.
+        "threads": env_int("FAISS_THREADS", 1),
+    },
+    "pgvector": {
+        # HNSW candidate list size; larger finds more true neighbours, slower.
+        "ef_search": env_int("PGVECTOR_EF_SEARCH", 100),
+    },
+}
+# Load every persisted per-user index when the server starts (else on each user's first search).
+SEARCH_PRELOAD = env_bool("SEARCH_PRELOAD", AI_PRELOAD)
 VECTOR_SOURCE = "prompt_forge.prompts.selectors.EmbeddingSource"
+SIMILAR_DEFAULT_K = 5
+
+# Semantic cache: `"use_cache": true` on POST /prompts/ reuses the answer of the user's own most
+# similar earlier prompt when its cosine similarity is at least this.
+SEMANTIC_CACHE_THRESHOLD = env_float("SEMANTIC_CACHE_THRESHOLD", 0.95)
+
+# Prompts embedded per batch by `manage.py import_prompts` and `manage.py rebuild_index`.
+EMBEDDING_BATCH_SIZE = env_int("EMBEDDING_BATCH_SIZE", 256)

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from prompt_forge.ai.base import ModelError
+from prompt_forge.search.base import SearchUnavailableError
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,13 @@ def json_exception_handler(exc, context):
             {"error": "the language model is unavailable", "reason": str(exc)},
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": "5"},
+        )
+    if isinstance(exc, SearchUnavailableError):
+        logger.error("search unavailable: %s", exc)
+        return Response(
+            {"error": "similarity search is unavailable", "reason": str(exc)},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "30"},
         )
     if isinstance(exc, DatabaseError):
         logger.error("database error: %s", exc)

@@ -3,6 +3,7 @@
 import numpy as np
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Prompt(models.Model):
@@ -15,11 +16,19 @@ class Prompt(models.Model):
     text = models.TextField()
     response = models.TextField(blank=True, default="")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # A default rather than auto_now_add, so an imported history keeps its original dates.
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set by `manage.py import_prompts`: a hash of the imported line, so a re-run adds no duplicates.
+    import_key = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "-created_at", "-id"], name="prompt_user_recent")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "import_key"], condition=~models.Q(import_key=""), name="prompt_user_import_key"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.text[:60]}"
@@ -35,7 +44,8 @@ class PromptEmbedding(models.Model):
     vector = models.BinaryField()
 
     class Meta:
-        indexes = [models.Index(fields=["user", "prompt"], name="embedding_user_prompt")]
+        # Covers the per-user, per-model count and id sum the search index is verified against.
+        indexes = [models.Index(fields=["user", "model_name", "prompt"], name="embedding_user_model_prompt")]
 
     def __str__(self) -> str:
         return f"{self.model_name} for prompt {self.prompt_id}"

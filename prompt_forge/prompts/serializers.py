@@ -1,5 +1,7 @@
 """JSON shapes of prompts, exactly as the API reference documents them."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from rest_framework import serializers
 
@@ -63,8 +65,24 @@ class InvalidRequestError(Exception):
     """Bad input, reported as 400 {"error": message} (the seed's error shape)."""
 
 
-def parse_prompt_request(data) -> tuple[str, bool]:
-    """Validate a POST /prompts/ body; return (prompt text, send_via_websocket)."""
+@dataclass(frozen=True)
+class PromptRequest:
+    """A validated POST /prompts/ body."""
+
+    text: str
+    send_via_websocket: bool = False
+    use_cache: bool = False  # answer from the user's own semantic cache when a close earlier prompt exists
+
+
+def _flag(data: dict, name: str) -> bool:
+    value = data.get(name, False)
+    if not isinstance(value, bool):
+        raise InvalidRequestError(f"{name} must be true or false")
+    return value
+
+
+def parse_prompt_request(data) -> PromptRequest:
+    """Validate a POST /prompts/ body (the single place it is validated)."""
     if not isinstance(data, dict):
         raise InvalidRequestError("request body must be a JSON object")
     text = data.get("prompt")
@@ -74,7 +92,8 @@ def parse_prompt_request(data) -> tuple[str, bool]:
         raise InvalidRequestError("prompt is required")
     if len(text) > settings.PROMPT_MAX_CHARS:
         raise InvalidRequestError(f"prompt must be at most {settings.PROMPT_MAX_CHARS} characters")
-    send_via_websocket = data.get("send_via_websocket", False)
-    if not isinstance(send_via_websocket, bool):
-        raise InvalidRequestError("send_via_websocket must be true or false")
-    return text.strip(), send_via_websocket
+    return PromptRequest(
+        text=text.strip(),
+        send_via_websocket=_flag(data, "send_via_websocket"),
+        use_cache=_flag(data, "use_cache"),
+    )

@@ -9,8 +9,11 @@ from django.db import transaction
 from prompt_forge.ai.base import ModelError
 from prompt_forge.ai.registry import get_embedder, get_generator
 from prompt_forge.common.exceptions import PromptFailedError
+from prompt_forge.search import journal, telemetry
+from prompt_forge.search.models import IndexChange
 from prompt_forge.search.registry import get_index
 
+from . import selectors
 from .models import Prompt, PromptEmbedding, PromptMetadata
 from .notifications import push_to_user
 
@@ -35,15 +38,6 @@ def _mark_failed(prompt: Prompt, reason: str) -> None:
         )
 
 
-def _index_new_prompt(*, user_id: int, prompt_id: int, vector: np.ndarray) -> None:
-    index = get_index()
-    try:
-        index.add(user_id=user_id, ids=[prompt_id], vectors=vector.reshape(1, -1))
-    except Exception:  # noqa: BLE001 - the database is the source of truth; reload on next use
-        logger.exception("could not index prompt %s; the index will be rebuilt", prompt_id)
-        index.forget(user_id=user_id)
-
-
 def push_payload(prompt: Prompt, embedding_length: int) -> dict:
     return {
         "message": PUSH_MESSAGE,
@@ -54,32 +48,48 @@ def push_payload(prompt: Prompt, embedding_length: int) -> dict:
     }
 
 
-def prompt_create(*, user_id: int, text: str, send_via_websocket: bool = False) -> Prompt:
-    """Answer `text` with the language model, embed it, store all of it, then index and notify."""
-    prompt = _save_pending(user_id=user_id, text=text, send_via_websocket=send_via_websocket)
-    try:
-        generation = get_generator().generate(text)
-        embedder = get_embedder()
-        started = time.perf_counter()
-        vector = embedder.embed([text])[0]
-        embedding_ms = round((time.perf_counter() - started) * 1000, 1)
-    except ModelError as exc:
-        _mark_failed(prompt, str(exc))
-        raise PromptFailedError(prompt_id=prompt.pk, reason=str(exc)) from exc
-
+def _answer(*, user_id: int, text: str, vector: np.ndarray, use_cache: bool) -> tuple[str, str, dict]:
+    """(answer, model used, details): from the user's own semantic cache when allowed and close enough."""
+    if use_cache:
+        cached = selectors.semantic_cache_lookup(user_id=user_id, vector=vector)
+        telemetry.cache_lookup(hit=cached.prompt is not None)
+        if cached.prompt is not None:
+            return cached.prompt.response, cached.prompt.metadata.model_used, {"cache": cached.as_info()}
+    generation = get_generator().generate(text)
     seconds = generation.duration_ms / 1000
-    extra_info = {
-        "status": Prompt.Status.COMPLETED,
+    details = {
         "generation": generation.params,
         "prompt_tokens": generation.prompt_tokens,
         "completion_tokens": generation.completion_tokens,
         "generation_ms": generation.duration_ms,
         "tokens_per_second": round(generation.completion_tokens / seconds, 1) if seconds else None,
+    }
+    if use_cache:
+        details["cache"] = cached.as_info()
+    return generation.text, generation.model, details
+
+
+def prompt_create(*, user_id: int, text: str, send_via_websocket: bool = False, use_cache: bool = False) -> Prompt:
+    """Answer `text` (with the model, or from the user's semantic cache), embed and store it, then notify."""
+    prompt = _save_pending(user_id=user_id, text=text, send_via_websocket=send_via_websocket)
+    try:
+        embedder = get_embedder()
+        started = time.perf_counter()
+        vector = embedder.embed([text])[0]
+        embedding_ms = round((time.perf_counter() - started) * 1000, 1)
+        response, model_used, details = _answer(user_id=user_id, text=text, vector=vector, use_cache=use_cache)
+    except ModelError as exc:
+        _mark_failed(prompt, str(exc))
+        raise PromptFailedError(prompt_id=prompt.pk, reason=str(exc)) from exc
+
+    extra_info = {
+        "status": Prompt.Status.COMPLETED,
+        **details,
         "embedding_model": embedder.model_name,
         "embedding_ms": embedding_ms,
     }
     with transaction.atomic():
-        prompt.response = generation.text
+        prompt.response = response
         prompt.status = Prompt.Status.COMPLETED
         prompt.save(update_fields=["response", "status"])
         PromptEmbedding.objects.create(
@@ -88,14 +98,14 @@ def prompt_create(*, user_id: int, text: str, send_via_websocket: bool = False) 
             model_name=embedder.model_name,
             vector=PromptEmbedding.encode(vector),
         )
-        PromptMetadata.objects.filter(prompt=prompt).update(model_used=generation.model, extra_info=extra_info)
+        PromptMetadata.objects.filter(prompt=prompt).update(model_used=model_used, extra_info=extra_info)
+        # Every process's search index catches up from this log entry; the backend may store the vector too.
+        journal.record(user_id=user_id, prompt_ids=[prompt.pk], op=IndexChange.Op.UPSERT)
+        get_index().write(user_id=user_id, ids=[prompt.pk], vectors=vector.reshape(1, -1))
 
-        def after_commit() -> None:
-            _index_new_prompt(user_id=user_id, prompt_id=prompt.pk, vector=vector)
-            if send_via_websocket:
-                push_to_user(user_id, push_payload(prompt, int(vector.shape[0])))
-
-        transaction.on_commit(after_commit)
+        if send_via_websocket:
+            payload = push_payload(prompt, int(vector.shape[0]))
+            transaction.on_commit(lambda: push_to_user(user_id, payload))
     return Prompt.objects.select_related("metadata", "embedding").get(pk=prompt.pk)
 
 
@@ -104,5 +114,5 @@ def prompt_delete(*, user_id: int, prompt_id: int) -> bool:
     with transaction.atomic():
         deleted, _ = Prompt.objects.filter(user_id=user_id, pk=prompt_id).delete()
         if deleted:
-            transaction.on_commit(lambda: get_index().remove(user_id=user_id, ids=[prompt_id]))
+            journal.record(user_id=user_id, prompt_ids=[prompt_id], op=IndexChange.Op.REMOVE)
     return bool(deleted)

@@ -38,10 +38,15 @@ class PromptListCreateView(APIView):
 
     def post(self, request: Request) -> Response:
         try:
-            text, send_via_websocket = parse_prompt_request(request.data)
+            body = parse_prompt_request(request.data)
         except InvalidRequestError as exc:
             return json_error(str(exc), status.HTTP_400_BAD_REQUEST)
-        prompt = services.prompt_create(user_id=request.user.pk, text=text, send_via_websocket=send_via_websocket)
+        prompt = services.prompt_create(
+            user_id=request.user.pk,
+            text=body.text,
+            send_via_websocket=body.send_via_websocket,
+            use_cache=body.use_cache,
+        )
         return Response(PromptSerializer(prompt).data, status=status.HTTP_201_CREATED)
 
 

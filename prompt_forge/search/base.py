@@ -1,7 +1,7 @@
 """The interface every vector index backend implements, and what it reads from the database."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
@@ -21,19 +21,71 @@ class Fingerprint:
     id_sum: int
 
 
+def _no_vectors() -> np.ndarray:
+    return np.empty((0, 0), dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class Vectors:
+    """A user's vectors as of change-log `version` (a full load)."""
+
+    version: int
+    ids: list[int]
+    matrix: np.ndarray = field(default_factory=_no_vectors)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The net effect of the change log after some version: what to (re)insert and what to drop."""
+
+    version: int  # the newest version included; equal to the version asked for when nothing changed
+    upsert_ids: list[int] = field(default_factory=list)
+    upsert_vectors: np.ndarray = field(default_factory=_no_vectors)
+    removed_ids: list[int] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.upsert_ids and not self.removed_ids
+
+
 class VectorSource(Protocol):
-    """The source of truth (the database) an index is checked against and rebuilt from."""
+    """The source of truth (the database) an index is checked against, rebuilt and caught up from.
 
-    def fingerprint(self, user_id: int) -> Fingerprint: ...
+    Only vectors embedded with `model_name` count: vectors of another model are not comparable.
+    """
 
-    def vectors(self, user_id: int) -> tuple[list[int], np.ndarray]: ...
+    def fingerprint(self, user_id: int, model_name: str) -> Fingerprint: ...
+
+    def vectors(self, user_id: int, model_name: str) -> Vectors: ...
+
+    def changes_since(self, user_id: int, version: int, model_name: str) -> Changes:
+        """One indexed query: every change logged for the user after `version`."""
+        ...
 
 
 class VectorIndex(Protocol):
-    def add(self, *, user_id: int, ids: Sequence[int], vectors: np.ndarray) -> None: ...
+    def write(self, *, user_id: int, ids: Sequence[int], vectors: np.ndarray) -> None:
+        """Called inside the transaction that stores these embeddings (after the rows are saved)."""
+        ...
 
-    def remove(self, *, user_id: int, ids: Sequence[int]) -> None: ...
-
-    def search(self, *, user_id: int, vector: np.ndarray, k: int) -> list[Hit]: ...
+    def search(self, *, user_id: int, vector: np.ndarray, k: int) -> list[Hit]:
+        """The user's k nearest vectors by cosine, most similar first, current with the database."""
+        ...
 
     def size(self, *, user_id: int) -> int: ...
+
+    def warm(self) -> int:
+        """Load persisted state at start; returns how many vectors are ready."""
+        ...
+
+    def check(self, *, user_id: int) -> str | None:
+        """Why the stored index disagrees with the database, or None when it is in sync."""
+        ...
+
+    def rebuild(self, *, user_id: int) -> int:
+        """Rebuild the user's index from the database; returns its size."""
+        ...
+
+
+class SearchUnavailableError(Exception):
+    """The configured search backend cannot run here (e.g. pgvector missing); the API answers 503."""

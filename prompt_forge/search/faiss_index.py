@@ -1,12 +1,15 @@
 """Exact cosine search with FAISS: one in-memory index per user, persisted under DATA_DIR.
 
-Vectors are L2-normalised, so inner product equals cosine similarity. A user's index is loaded
-from disk on first use and checked against the database fingerprint; a missing, stale or corrupt
-file is rebuilt from that user's rows (never from everyone's) and rewritten.
+Vectors are L2-normalised, so inner product equals cosine similarity. The database is the source of
+truth: before every search the user's index applies whatever the change log recorded since the
+version it holds (one indexed query, usually returning nothing), so processes sharing a database
+see each other's inserts and deletes. A snapshot file lets a restarted process skip reading every
+vector back; it is written every `snapshot_every` changes, not on every insert, and on exit. A
+missing, stale or corrupt snapshot is never served: it is rebuilt from that user's rows.
 """
 
 import logging
-import os
+import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,47 +17,74 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from .base import Fingerprint, Hit, VectorSource
+from . import snapshots, telemetry
+from .base import Changes, Fingerprint, Hit, VectorSource
 
 logger = logging.getLogger(__name__)
 
+_FILE_NAME = re.compile(r"^user_(\d+)\.faiss$")
+
+
+class _UserIndex:
+    def __init__(self, index: faiss.IndexIDMap2, version: int, saved_version: int) -> None:
+        self.index = index
+        self.version = version
+        self.saved_version = saved_version
+        self.saving = False
+        self.lock = threading.Lock()
+
+    def apply(self, changes: Changes) -> bool:
+        """Apply a change batch unless a newer one already was (batches reflect the current rows)."""
+        if changes.version <= self.version:
+            return False
+        touched = [*changes.upsert_ids, *changes.removed_ids]
+        if touched:
+            self.index.remove_ids(np.asarray(touched, dtype=np.int64))
+        if changes.upsert_ids:
+            self.index.add_with_ids(changes.upsert_vectors, np.asarray(changes.upsert_ids, dtype=np.int64))
+        self.version = changes.version
+        return True
+
+    def fingerprint(self) -> Fingerprint:
+        ids = faiss.vector_to_array(self.index.id_map)
+        return Fingerprint(count=int(ids.size), id_sum=int(ids.sum()) if ids.size else 0)
+
 
 class FaissVectorIndex:
-    def __init__(self, *, directory: Path, dimensions: int, source: VectorSource) -> None:
+    def __init__(
+        self,
+        *,
+        directory: Path,
+        dimensions: int,
+        source: VectorSource,
+        model_name: str,
+        snapshot_every: int = 1000,
+        threads: int = 1,
+    ) -> None:
         self._directory = directory
         self._directory.mkdir(parents=True, exist_ok=True)
         self._dimensions = dimensions
         self._source = source
-        self._indexes: dict[int, faiss.IndexIDMap2] = {}
-        self._lock = threading.RLock()
+        self._model_name = model_name
+        self._snapshot_every = snapshot_every
+        self._users: dict[int, _UserIndex] = {}
+        self._loading: dict[int, threading.Lock] = {}
+        self._lock = threading.Lock()  # guards the two dicts only
+        if threads > 0:
+            # OpenMP threads spin while waiting; on a busy small machine one thread per search is faster.
+            faiss.omp_set_num_threads(threads)
 
-    # -- public interface -------------------------------------------------------------------
-    def add(self, *, user_id: int, ids: Sequence[int], vectors: np.ndarray) -> None:
-        with self._lock:
-            index = self._index_for(user_id)
-            known = set(self._ids_of(index))
-            fresh = [i for i, pid in enumerate(ids) if pid not in known]
-            if fresh:
-                index.add_with_ids(
-                    np.ascontiguousarray(vectors[fresh], dtype=np.float32),
-                    np.asarray([ids[i] for i in fresh], dtype=np.int64),
-                )
-                self._save(user_id, index)
-
-    def remove(self, *, user_id: int, ids: Sequence[int]) -> None:
-        with self._lock:
-            index = self._index_for(user_id)
-            removed = index.remove_ids(np.asarray(list(ids), dtype=np.int64))
-            if removed:
-                self._save(user_id, index)
+    # -- VectorIndex ---------------------------------------------------------------------------
+    def write(self, *, user_id: int, ids: Sequence[int], vectors: np.ndarray) -> None:
+        """Nothing to do: the vectors are in the database and the change log tells every process."""
 
     def search(self, *, user_id: int, vector: np.ndarray, k: int) -> list[Hit]:
-        with self._lock:
-            index = self._index_for(user_id)
-            if index.ntotal == 0:
+        user = self._current(user_id)
+        query = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
+        with telemetry.timed_search("faiss"), user.lock:
+            if user.index.ntotal == 0:
                 return []
-            query = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
-            scores, ids = index.search(query, min(k, index.ntotal))
+            scores, ids = user.index.search(query, min(k, user.index.ntotal))
         return [
             Hit(prompt_id=int(pid), score=float(score))
             for pid, score in zip(ids[0], scores[0], strict=True)
@@ -62,59 +92,131 @@ class FaissVectorIndex:
         ]
 
     def size(self, *, user_id: int) -> int:
-        with self._lock:
-            return self._index_for(user_id).ntotal
+        return self._current(user_id).index.ntotal
 
+    def warm(self) -> int:
+        """Load every user's snapshot from disk (and catch up), so the first searches are fast."""
+        total = 0
+        for user_id in self._users_on_disk():
+            total += self._current(user_id).index.ntotal
+        return total
+
+    def check(self, *, user_id: int) -> str | None:
+        expected = self._source.fingerprint(user_id, self._model_name)
+        try:
+            snapshot = snapshots.read(self._path(user_id), dimensions=self._dimensions)
+        except snapshots.SnapshotMissingError:
+            return None  # built from the database on first use
+        except snapshots.SnapshotError as exc:
+            return f"{exc} (database has {expected.count} vectors)"
+        user = _UserIndex(snapshot.index, snapshot.version, snapshot.version)
+        user.apply(self._source.changes_since(user_id, user.version, self._model_name))
+        found = user.fingerprint()
+        if found != expected:
+            return f"index file plus change log has {found.count} vectors, database has {expected.count}"
+        return None
+
+    def rebuild(self, *, user_id: int) -> int:
+        user = self._rebuilt(user_id)
+        with self._lock:
+            self._users[user_id] = user
+        self._report()
+        return user.index.ntotal
+
+    # -- housekeeping --------------------------------------------------------------------------
     def forget(self, *, user_id: int | None = None) -> None:
         """Drop in-memory copies so the next use reloads and re-verifies them."""
         with self._lock:
             if user_id is None:
-                self._indexes.clear()
+                self._users.clear()
             else:
-                self._indexes.pop(user_id, None)
+                self._users.pop(user_id, None)
+        self._report()
 
-    # -- loading and persistence ------------------------------------------------------------
+    def flush(self) -> None:
+        """Write a snapshot for every user whose index moved on since its last one."""
+        with self._lock:
+            users = list(self._users.items())
+        for user_id, user in users:
+            if user.version != user.saved_version:
+                self._save(user_id, user)
+
+    # -- loading, catching up, persisting ------------------------------------------------------
     def _path(self, user_id: int) -> Path:
         return self._directory / f"user_{user_id}.faiss"
 
-    @staticmethod
-    def _ids_of(index: faiss.IndexIDMap2) -> np.ndarray:
-        return faiss.vector_to_array(index.id_map)
+    def _users_on_disk(self) -> list[int]:
+        return sorted(int(m.group(1)) for p in self._directory.iterdir() if (m := _FILE_NAME.match(p.name)))
 
-    def _fingerprint(self, index: faiss.IndexIDMap2) -> Fingerprint:
-        ids = self._ids_of(index)
-        return Fingerprint(count=int(ids.size), id_sum=int(ids.sum()) if ids.size else 0)
+    def _current(self, user_id: int) -> _UserIndex:
+        user = self._users.get(user_id)
+        if user is None:
+            return self._load(user_id)  # a fresh load is already current
+        changes = self._source.changes_since(user_id, user.version, self._model_name)
+        if changes.version > user.version:
+            with user.lock:
+                user.apply(changes)
+            self._maybe_snapshot(user_id, user)
+            self._report()
+        return user
 
-    def _empty(self) -> faiss.IndexIDMap2:
-        return faiss.IndexIDMap2(faiss.IndexFlatIP(self._dimensions))
+    def _report(self) -> None:
+        with self._lock:
+            users = list(self._users.values())
+        telemetry.index_size(vectors=sum(user.index.ntotal for user in users), users=len(users))
 
-    def _index_for(self, user_id: int) -> faiss.IndexIDMap2:
-        index = self._indexes.get(user_id)
-        if index is None:
-            index = self._load_or_rebuild(user_id)
-            self._indexes[user_id] = index
-        return index
+    def _load(self, user_id: int) -> _UserIndex:
+        with self._lock:
+            loading = self._loading.setdefault(user_id, threading.Lock())
+        with loading:  # one thread loads a given user; others wait for it, other users don't
+            user = self._users.get(user_id)
+            if user is not None:
+                return user
+            user = self._from_snapshot(user_id) or self._rebuilt(user_id)
+            with self._lock:
+                self._users[user_id] = user
+            self._report()
+            return user
 
-    def _load_or_rebuild(self, user_id: int) -> faiss.IndexIDMap2:
-        path = self._path(user_id)
-        expected = self._source.fingerprint(user_id)
-        if path.exists():
-            try:
-                index = faiss.read_index(str(path))
-                if index.d == self._dimensions and self._fingerprint(index) == expected:
-                    return index
-                logger.warning("index for user %s is stale; rebuilding from the database", user_id)
-            except RuntimeError:
-                logger.warning("index file %s is corrupt; rebuilding from the database", path)
-        index = self._empty()
-        ids, vectors = self._source.vectors(user_id)
-        if ids:
-            index.add_with_ids(vectors, np.asarray(ids, dtype=np.int64))
-        self._save(user_id, index)
-        return index
+    def _from_snapshot(self, user_id: int) -> _UserIndex | None:
+        try:
+            snapshot = snapshots.read(self._path(user_id), dimensions=self._dimensions)
+        except snapshots.SnapshotMissingError:
+            return None
+        except snapshots.SnapshotError as exc:
+            logger.warning("search index for user %s: %s; rebuilding from the database", user_id, exc)
+            return None
+        user = _UserIndex(snapshot.index, snapshot.version, snapshot.version)
+        for _attempt in range(2):  # a commit landing between the two queries is not staleness
+            user.apply(self._source.changes_since(user_id, user.version, self._model_name))
+            if user.fingerprint() == self._source.fingerprint(user_id, self._model_name):
+                self._maybe_snapshot(user_id, user)
+                return user
+        logger.warning("search index for user %s is stale; rebuilding from the database", user_id)
+        return None
 
-    def _save(self, user_id: int, index: faiss.IndexIDMap2) -> None:
-        path = self._path(user_id)
-        partial = path.with_suffix(f".{os.getpid()}.partial")
-        faiss.write_index(index, str(partial))
-        os.replace(partial, path)  # readers never see a half-written file
+    def _rebuilt(self, user_id: int) -> _UserIndex:
+        stored = self._source.vectors(user_id, self._model_name)
+        index = faiss.IndexIDMap2(faiss.IndexFlatIP(self._dimensions))
+        if stored.ids:
+            index.add_with_ids(stored.matrix, np.asarray(stored.ids, dtype=np.int64))
+        user = _UserIndex(index, stored.version, saved_version=-1)
+        self._save(user_id, user)
+        return user
+
+    def _maybe_snapshot(self, user_id: int, user: _UserIndex) -> None:
+        if user.version - user.saved_version < self._snapshot_every or user.saving:
+            return
+        user.saving = True
+        threading.Thread(target=self._save, args=(user_id, user), name=f"snapshot-{user_id}", daemon=True).start()
+
+    def _save(self, user_id: int, user: _UserIndex) -> None:
+        try:
+            with user.lock:  # serialising is a memory copy; the disk write happens outside the lock
+                payload, version, count = snapshots.serialize(user.index), user.version, user.index.ntotal
+            snapshots.write(self._path(user_id), payload, version=version, dimensions=self._dimensions, count=count)
+            user.saved_version = version
+        except OSError:
+            logger.exception("could not write the search index snapshot for user %s", user_id)
+        finally:
+            user.saving = False

@@ -1,10 +1,13 @@
 """The process-wide vector index, built from settings on first use."""
 
+import atexit
 import re
 import threading
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+from prompt_forge.ai.registry import get_embedder
 
 from .base import VectorIndex
 
@@ -14,8 +17,21 @@ _index: VectorIndex | None = None
 EMBEDDING_DIMENSIONS = 384
 
 
-def _model_slug() -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", settings.EMBEDDING_MODEL)
+def _slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
+
+
+def _build() -> VectorIndex:
+    backend = import_string(settings.VECTOR_BACKENDS.get(settings.VECTOR_BACKEND, settings.VECTOR_BACKEND))
+    # Only vectors of the embedder in use are comparable with its queries.
+    model_name = get_embedder().model_name
+    return backend(
+        directory=settings.DATA_DIR / "index" / settings.VECTOR_BACKEND / _slug(model_name),
+        dimensions=EMBEDDING_DIMENSIONS,
+        source=import_string(settings.VECTOR_SOURCE)(),
+        model_name=model_name,
+        **settings.VECTOR_BACKEND_OPTIONS.get(settings.VECTOR_BACKEND, {}),
+    )
 
 
 def get_index() -> VectorIndex:
@@ -23,13 +39,7 @@ def get_index() -> VectorIndex:
     if _index is None:
         with _lock:
             if _index is None:
-                backend = import_string(settings.VECTOR_BACKENDS.get(settings.VECTOR_BACKEND, settings.VECTOR_BACKEND))
-                source = import_string(settings.VECTOR_SOURCE)()
-                _index = backend(
-                    directory=settings.DATA_DIR / "index" / settings.VECTOR_BACKEND / _model_slug(),
-                    dimensions=EMBEDDING_DIMENSIONS,
-                    source=source,
-                )
+                _index = _build()
     return _index
 
 
@@ -37,3 +47,11 @@ def reset_index() -> None:
     global _index
     with _lock:
         _index = None
+
+
+@atexit.register
+def _flush_on_exit() -> None:
+    # Snapshots are written every few changes; the rest is written when the process exits cleanly.
+    index = _index
+    if index is not None and hasattr(index, "flush"):
+        index.flush()

@@ -1,0 +1,140 @@
+"""Bulk import of an existing history: one JSON object a line, embedded in batches.
+
+Each batch is written in one transaction (prompts, metadata, embeddings and the search change log
+together), so nothing is ever half-written. Every imported prompt carries a hash of its content:
+running the same import again adds nothing.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from prompt_forge.ai.base import Embedder
+from prompt_forge.search import journal
+from prompt_forge.search.models import IndexChange
+from prompt_forge.search.registry import get_index
+
+from .models import Prompt, PromptEmbedding, PromptMetadata
+
+MODEL_NAME_MAX = 200
+
+
+class BadLineError(ValueError):
+    """A line that cannot be imported, with the reason; the import skips it and reports it."""
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    line: int
+    text: str
+    response: str
+    created_at: datetime | None
+    model_used: str
+
+    @property
+    def key(self) -> str:
+        created = self.created_at.isoformat() if self.created_at else None
+        content = json.dumps([self.text, self.response, created, self.model_used], ensure_ascii=False)
+        return hashlib.sha256(content.encode()).hexdigest()
+
+
+def _optional_string(data: dict, name: str, limit: int | None = None) -> str:
+    value = data.get(name, "")
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise BadLineError(f"{name} must be a string")
+    if limit is not None and len(value) > limit:
+        raise BadLineError(f"{name} must be at most {limit} characters")
+    return value
+
+
+def _created_at(data: dict) -> datetime | None:
+    raw = data.get("created_at")
+    if raw is None:
+        return None
+    parsed = parse_datetime(raw) if isinstance(raw, str) else None
+    if parsed is None:
+        raise BadLineError("created_at must be an ISO 8601 date and time, e.g. 2024-05-01T12:00:00Z")
+    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=UTC)
+
+
+def parse_line(number: int, raw: str) -> ImportRecord:
+    """One line of the import file; raises BadLineError saying what is wrong with it."""
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise BadLineError(f"not valid JSON ({exc.msg})") from exc
+    if not isinstance(data, dict):
+        raise BadLineError("not a JSON object")
+    text = data.get("prompt")
+    if not isinstance(text, str) or not text.strip():
+        raise BadLineError('"prompt" is required and must be a non-empty string')
+    if len(text) > settings.PROMPT_MAX_CHARS:
+        raise BadLineError(f"prompt must be at most {settings.PROMPT_MAX_CHARS} characters")
+    if not isinstance(data.get("response"), str):
+        raise BadLineError('"response" is required and must be a string')
+    return ImportRecord(
+        line=number,
+        text=text.strip(),
+        response=data["response"],
+        created_at=_created_at(data),
+        model_used=_optional_string(data, "model_used", MODEL_NAME_MAX),
+    )
+
+
+def new_records(*, user_id: int, records: list[ImportRecord]) -> list[ImportRecord]:
+    """The records not imported before (nor repeated earlier in the same batch)."""
+    keys = {record.key for record in records}
+    seen = set(Prompt.objects.filter(user_id=user_id, import_key__in=keys).values_list("import_key", flat=True))
+    fresh = []
+    for record in records:
+        if record.key not in seen:
+            seen.add(record.key)
+            fresh.append(record)
+    return fresh
+
+
+def import_batch(*, user_id: int, records: list[ImportRecord], embedder: Embedder, source: str) -> int:
+    """Embed and store a batch of new records atomically; returns how many prompts were created."""
+    records = new_records(user_id=user_id, records=records)
+    if not records:
+        return 0
+    vectors = embedder.embed([record.text for record in records])  # outside the transaction: it takes time
+    now = timezone.now()
+    with transaction.atomic():
+        prompts = Prompt.objects.bulk_create(
+            Prompt(
+                user_id=user_id,
+                text=record.text,
+                response=record.response,
+                status=Prompt.Status.COMPLETED,
+                created_at=record.created_at or now,
+                import_key=record.key,
+            )
+            for record in records
+        )
+        PromptMetadata.objects.bulk_create(
+            PromptMetadata(
+                prompt=prompt,
+                model_used=record.model_used,
+                extra_info={"status": Prompt.Status.COMPLETED, "imported_from": source, "line": record.line},
+            )
+            for prompt, record in zip(prompts, records, strict=True)
+        )
+        PromptEmbedding.objects.bulk_create(
+            PromptEmbedding(
+                prompt=prompt, user_id=user_id, model_name=embedder.model_name, vector=PromptEmbedding.encode(vector)
+            )
+            for prompt, vector in zip(prompts, vectors, strict=True)
+        )
+        ids = [prompt.pk for prompt in prompts]
+        journal.record(user_id=user_id, prompt_ids=ids, op=IndexChange.Op.UPSERT)
+        get_index().write(user_id=user_id, ids=ids, vectors=vectors)
+    return len(prompts)

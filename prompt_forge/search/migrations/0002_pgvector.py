@@ -1,0 +1,28 @@
+"""On PostgreSQL with pgvector: a vector(384) column and HNSW cosine index on the embeddings table.
+
+Elsewhere (SQLite, PostgreSQL without the extension) this migration changes nothing and logs what
+is missing; the default faiss backend needs none of it.
+"""
+
+from django.db import migrations
+
+
+def forwards(apps, schema_editor):
+    from prompt_forge.search import pgvector_schema
+
+    pgvector_schema.migrate(schema_editor.connection)
+
+
+def backwards(apps, schema_editor):
+    from prompt_forge.search import pgvector_schema
+
+    pgvector_schema.drop(schema_editor.connection)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("search", "0001_change_log"),
+        ("prompts", "0002_import_key_and_search_indexes"),
+    ]
+
+    operations = [migrations.RunPython(forwards, backwards, elidable=False)]

@@ -1,0 +1,36 @@
+"""The change log every search index catches up from: which of a user's prompts changed, in order.
+
+Each write of a user's embeddings bumps that user's version inside the same transaction and logs
+the prompt ids it touched under the new version numbers. The version row is locked until commit,
+so versions become visible in order; a process that has applied version N needs one indexed query
+(`version > N`) to catch up with every other process's inserts and deletes.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class IndexVersion(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"user {self.user_id} at version {self.version}"
+
+
+class IndexChange(models.Model):
+    class Op(models.TextChoices):
+        UPSERT = "u"
+        REMOVE = "r"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    version = models.BigIntegerField()
+    # Not a foreign key: the entry must outlive the prompt it says was removed.
+    prompt_id = models.BigIntegerField()
+    op = models.CharField(max_length=1, choices=Op.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "version"], name="index_change_user_version")]
+
+    def __str__(self) -> str:
+        return f"user {self.user_id} v{self.version}: {self.op} {self.prompt_id}"

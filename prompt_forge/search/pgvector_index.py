@@ -1,0 +1,91 @@
+"""Similarity search in PostgreSQL with pgvector: an HNSW cosine index, filtered to one user.
+
+The vectors live in the database next to the prompts, so every process sees the same, current
+data with no in-memory state. pgvector 0.8's iterative index scans keep the filtered results
+complete when one user's rows are a small part of the table.
+"""
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from django.db import connection, transaction
+
+from . import pgvector_schema, telemetry
+from .base import Hit, SearchUnavailableError, VectorSource
+
+_NEAREST = f"""
+WITH nearest AS MATERIALIZED (
+    SELECT prompt_id, {pgvector_schema.COLUMN} <=> %s::vector AS distance
+    FROM {pgvector_schema.TABLE}
+    WHERE user_id = %s AND model_name = %s AND {pgvector_schema.COLUMN} IS NOT NULL
+    ORDER BY distance
+    LIMIT %s
+)
+SELECT prompt_id, 1 - distance FROM nearest ORDER BY distance, prompt_id
+"""
+
+
+class PgVectorIndex:
+    def __init__(
+        self, *, directory: Path, dimensions: int, source: VectorSource, model_name: str, ef_search: int = 100
+    ) -> None:
+        if dimensions != pgvector_schema.DIMENSIONS:
+            raise SearchUnavailableError(f"the pgvector column holds {pgvector_schema.DIMENSIONS} dimensions")
+        self._source = source
+        self._model_name = model_name
+        self._ef_search = ef_search
+        self._ready = False
+
+    def _require(self) -> None:
+        if not self._ready:
+            problem = pgvector_schema.missing(connection)
+            if problem:
+                raise SearchUnavailableError(f"VECTOR_BACKEND=pgvector: {problem}")
+            self._ready = True
+
+    def write(self, *, user_id: int, ids: Sequence[int], vectors: np.ndarray) -> None:
+        self._require()
+        pgvector_schema.store(connection, list(ids), vectors)
+
+    def search(self, *, user_id: int, vector: np.ndarray, k: int) -> list[Hit]:
+        self._require()
+        with telemetry.timed_search("pgvector"), transaction.atomic(), connection.cursor() as cursor:
+            # Transaction-local settings: a larger candidate list, and iterative scans (pgvector 0.8)
+            # that keep walking the graph until k rows pass the per-user filter.
+            cursor.execute("SELECT set_config('hnsw.ef_search', %s, true)", [str(max(self._ef_search, k))])
+            cursor.execute("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)")
+            cursor.execute(_NEAREST, [pgvector_schema.literal(vector), user_id, self._model_name, k])
+            rows = cursor.fetchall()
+        return [Hit(prompt_id=int(pid), score=float(score)) for pid, score in rows]
+
+    def size(self, *, user_id: int) -> int:
+        self._require()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM {pgvector_schema.TABLE} "
+                f"WHERE user_id = %s AND model_name = %s AND {pgvector_schema.COLUMN} IS NOT NULL",
+                [user_id, self._model_name],
+            )
+            return int(cursor.fetchone()[0])
+
+    def warm(self) -> int:
+        """Nothing to load: PostgreSQL keeps the index. Checks that the backend can run."""
+        self._require()
+        return 0
+
+    def check(self, *, user_id: int) -> str | None:
+        self._require()
+        expected = self._source.fingerprint(user_id, self._model_name).count
+        found = self.size(user_id=user_id)
+        if found != expected:
+            return f"{expected - found} of {expected} stored vectors are missing from the pgvector column"
+        return None
+
+    def rebuild(self, *, user_id: int) -> int:
+        with transaction.atomic():
+            pgvector_schema.ensure(connection)
+        self._ready = False
+        self._require()
+        with transaction.atomic():
+            return pgvector_schema.backfill(connection, user_id=user_id, model_name=self._model_name)

@@ -1,0 +1,31 @@
+"""Load the persisted search indexes in a background thread when the server starts."""
+
+import logging
+import threading
+import time
+
+from django.conf import settings
+from django.db import connections
+
+from .registry import get_index
+
+logger = logging.getLogger(__name__)
+
+
+def _warm() -> None:
+    try:
+        started = time.perf_counter()
+        vectors = get_index().warm()
+        logger.info("search index ready: %d vectors loaded in %.2f s", vectors, time.perf_counter() - started)
+    except Exception:  # noqa: BLE001 - searches load lazily and report the failure themselves
+        logger.exception("search index warm-up failed")
+    finally:
+        connections.close_all()  # this thread's connections only
+
+
+def start_index_warmup() -> threading.Thread | None:
+    if not settings.SEARCH_PRELOAD:
+        return None
+    thread = threading.Thread(target=_warm, name="search-warmup", daemon=True)
+    thread.start()
+    return thread

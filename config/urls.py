@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from prompt_forge.common import views as common_views
+from prompt_forge.common.urls import with_and_without_slash
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -9,6 +10,7 @@ urlpatterns = [
     path("", include("prompt_forge.prompts.urls")),
     path("healthz", common_views.healthz, name="healthz"),
     path("readyz", common_views.readyz, name="readyz"),
+    *with_and_without_slash("metrics", common_views.metrics, name="metrics"),
 ]
 
 handler404 = "prompt_forge.common.exceptions.handler404"

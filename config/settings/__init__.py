@@ -4,4 +4,5 @@ from .ai import *  # noqa: F403
 from .base import *  # noqa: F403
 from .channels import *  # noqa: F403
 from .jwt import *  # noqa: F403
+from .observability import *  # noqa: F403
 from .search import *  # noqa: F403

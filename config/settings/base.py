@@ -1,4 +1,4 @@
-"""Core Django settings: apps, database, REST framework, throttles, logging."""
+"""Core Django settings: apps, database, REST framework, throttles."""
 
 from pathlib import Path
 
@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_simplejwt",
     "channels",
+    "django_prometheus",
     "prompt_forge.common",
     "prompt_forge.accounts",
     "prompt_forge.ai",
@@ -32,6 +33,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: django-prometheus measures everything in between.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "prompt_forge.common.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -39,6 +43,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -67,7 +72,8 @@ DATABASE_HOST = env_str("DATABASE_HOST")
 if DATABASE_HOST:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.postgresql",
+            # django-prometheus wrappers: Django's backends plus query counts and durations.
+            "ENGINE": "django_prometheus.db.backends.postgresql",
             "NAME": env_str("DATABASE_NAME", "prompt_forge"),
             "USER": env_str("DATABASE_USER", "postgres"),
             "PASSWORD": env_str("DATABASE_PASSWORD", "postgres"),
@@ -80,7 +86,7 @@ if DATABASE_HOST:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "django_prometheus.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(DATA_DIR / "db.sqlite3")),
             # WAL lets readers proceed while a prompt is being saved; wait rather than fail on a lock.
             "OPTIONS": {
@@ -136,13 +142,4 @@ REST_FRAMEWORK = {
     # How many reverse proxies sit in front of the app; 0 ignores X-Forwarded-For entirely.
     "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 0),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-}
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from .base import Embedder, Generator
+from .measured import MeasuredEmbedder, MeasuredGenerator
 
 _lock = threading.Lock()
 _instances: dict[str, object] = {}
@@ -17,16 +18,17 @@ def _backend_class(name: str):
 
 def _build_generator() -> Generator:
     cls = _backend_class(settings.GENERATION_BACKEND)
-    return cls(
+    backend = cls(
         settings.GENERATION_MODEL,
         max_new_tokens=settings.GENERATION_MAX_NEW_TOKENS,
         cache_dir=settings.MODEL_CACHE_DIR,
         threads=settings.GENERATION_THREADS,
     )
+    return MeasuredGenerator(backend)
 
 
 def _build_embedder() -> Embedder:
-    return _backend_class(settings.EMBEDDING_BACKEND)(settings.EMBEDDING_MODEL)
+    return MeasuredEmbedder(_backend_class(settings.EMBEDDING_BACKEND)(settings.EMBEDDING_MODEL))
 
 
 _BUILDERS = {"generator": _build_generator, "embedder": _build_embedder}

@@ -7,6 +7,7 @@ The cache folder name carries the GGUF file's size and mtime: a different file n
 
 import json
 import logging
+import os
 import shutil
 import time
 from pathlib import Path
@@ -33,7 +34,8 @@ def _load_from_cache(folder: Path):
 def _write_cache(folder: Path, tokenizer, model) -> None:
     from safetensors.torch import save_model
 
-    partial = folder.with_name(folder.name + ".partial")
+    # One partial folder per process: several server workers may build the same cache at once.
+    partial = folder.with_name(f"{folder.name}.{os.getpid()}.partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     model.config.save_pretrained(partial)
@@ -41,8 +43,14 @@ def _write_cache(folder: Path, tokenizer, model) -> None:
     tokenizer.save_pretrained(partial)
     save_model(model, str(partial / "model.safetensors"))
     (partial / "complete.json").write_text(json.dumps({"format": CACHE_FORMAT}))
+    if (folder / "complete.json").exists():  # another worker finished first with the same weights
+        shutil.rmtree(partial, ignore_errors=True)
+        return
     shutil.rmtree(folder, ignore_errors=True)
-    partial.rename(folder)  # atomic: a crash mid-write never leaves a folder that looks complete
+    try:
+        partial.rename(folder)  # atomic: a crash mid-write never leaves a folder that looks complete
+    except OSError:  # another worker renamed its identical copy in between
+        shutil.rmtree(partial, ignore_errors=True)
 
 
 def load_causal_lm(model_id: str, *, gguf_path: Path | None, cache_dir: Path):

@@ -5,11 +5,12 @@ import logging
 from django.db import DatabaseError
 from django.http import JsonResponse
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, Throttled
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from prompt_forge.ai.base import ModelError
+from prompt_forge.common.metrics import THROTTLED_REQUESTS
 from prompt_forge.search.base import SearchUnavailableError
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,9 @@ class PromptFailedError(APIException):
 
 
 def json_exception_handler(exc, context):
+    if isinstance(exc, Throttled):
+        view = context.get("view")
+        THROTTLED_REQUESTS.labels(view=type(view).__name__ if view else "unknown").inc()
     if isinstance(exc, PromptFailedError):
         body = {
             "error": "the language model is unavailable; your prompt was saved",

@@ -1,9 +1,13 @@
-"""Liveness and readiness probes for load balancers and orchestrators."""
+"""Liveness and readiness probes for load balancers and orchestrators, and the metrics endpoint."""
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from prompt_forge.ai.registry import loaded_models
+from prompt_forge.search.readiness import index_problem
+
+from .metrics_export import metrics_access_allowed, render_metrics
 
 
 def healthz(request):
@@ -17,7 +21,20 @@ def readyz(request):
             cursor.execute("SELECT 1")
     except Exception:  # noqa: BLE001 - any failure means not ready
         problems.append("database")
-    problems += [f"{kind} model not loaded" for kind, loaded in loaded_models().items() if not loaded]
+    models = [f"{kind} model not loaded" for kind, loaded in loaded_models().items() if not loaded]
+    problems += models
+    # The index is built with the embedder's name, so it is checked once the models are loaded.
+    if not models and (problem := index_problem()):
+        problems.append(problem)
     if problems:
         return JsonResponse({"status": "not ready", "not_ready": problems}, status=503)
     return JsonResponse({"status": "ready"})
+
+
+def metrics(request):
+    allowed = metrics_access_allowed(
+        remote_addr=request.META.get("REMOTE_ADDR"), authorization=request.headers.get("Authorization", "")
+    )
+    if not allowed:
+        return JsonResponse({"detail": "metrics are not available from this address"}, status=403)
+    return HttpResponse(render_metrics(), content_type=CONTENT_TYPE_LATEST)

@@ -9,6 +9,7 @@ missing, stale or corrupt snapshot is never served: it is rebuilt from that user
 """
 
 import logging
+import os
 import re
 import threading
 from collections.abc import Sequence
@@ -122,6 +123,12 @@ class FaissVectorIndex:
             self._users[user_id] = user
         self._report()
         return user.index.ntotal
+
+    def problem(self) -> str | None:
+        """Why this index cannot serve requests (for /readyz), or None."""
+        if not os.access(self._directory, os.W_OK):
+            return f"{self._directory} is not writable"
+        return None
 
     # -- housekeeping --------------------------------------------------------------------------
     def forget(self, *, user_id: int | None = None) -> None:

@@ -44,6 +44,10 @@ class PgVectorIndex:
                 raise SearchUnavailableError(f"VECTOR_BACKEND=pgvector: {problem}")
             self._ready = True
 
+    def problem(self) -> str | None:
+        """Why this index cannot serve requests (for /readyz), or None."""
+        return pgvector_schema.missing(connection)
+
     def write(self, *, user_id: int, ids: Sequence[int], vectors: np.ndarray) -> None:
         self._require()
         pgvector_schema.store(connection, list(ids), vectors)

@@ -11,6 +11,14 @@ from .registry import get_index
 
 logger = logging.getLogger(__name__)
 
+_finished = threading.Event()
+_started = False
+
+
+def warmup_pending() -> bool:
+    """True while the start-up load of persisted indexes is still running."""
+    return _started and not _finished.is_set()
+
 
 def _warm() -> None:
     try:
@@ -21,11 +29,14 @@ def _warm() -> None:
         logger.exception("search index warm-up failed")
     finally:
         connections.close_all()  # this thread's connections only
+        _finished.set()
 
 
 def start_index_warmup() -> threading.Thread | None:
+    global _started
     if not settings.SEARCH_PRELOAD:
         return None
+    _started = True
     thread = threading.Thread(target=_warm, name="search-warmup", daemon=True)
     thread.start()
     return thread

@@ -1,0 +1,69 @@
+"""Wrappers that record latency and token metrics for any backend, so every caller is measured.
+
+The registry hands these out; anything else about a backend is reached through them unchanged.
+"""
+
+import time
+from collections.abc import Iterator
+from contextlib import closing
+
+import numpy as np
+
+from prompt_forge.common.metrics import (
+    EMBEDDING_SECONDS,
+    GENERATED_TOKENS,
+    GENERATION_FAILURES,
+    GENERATION_SECONDS,
+    PROMPT_TOKENS,
+)
+
+from .base import Embedder, Generation, Generator, ModelError, PromptInput, SamplingParams
+
+
+def record_generation(generation: Generation) -> None:
+    GENERATION_SECONDS.labels(model=generation.model).observe(generation.duration_ms / 1000)
+    GENERATED_TOKENS.labels(model=generation.model).inc(generation.completion_tokens)
+    PROMPT_TOKENS.labels(model=generation.model).inc(generation.prompt_tokens)
+
+
+class MeasuredGenerator:
+    def __init__(self, inner: Generator) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str):
+        return getattr(self._inner, name)
+
+    def generate(self, prompt: PromptInput, *, params: SamplingParams | None = None) -> Generation:
+        try:
+            generation = self._inner.generate(prompt, params=params)
+        except ModelError:
+            GENERATION_FAILURES.labels(model=self._inner.model_name).inc()
+            raise
+        record_generation(generation)
+        return generation
+
+    def stream(self, prompt: PromptInput, *, params: SamplingParams | None = None) -> Iterator[str | Generation]:
+        # closing(): when our caller stops early, the backend's stream is closed too (frees the model).
+        with closing(self._inner.stream(prompt, params=params)) as events:
+            try:
+                for event in events:
+                    if isinstance(event, Generation):
+                        record_generation(event)
+                    yield event
+            except ModelError:
+                GENERATION_FAILURES.labels(model=self._inner.model_name).inc()
+                raise
+
+
+class MeasuredEmbedder:
+    def __init__(self, inner: Embedder) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str):
+        return getattr(self._inner, name)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        started = time.perf_counter()
+        vectors = self._inner.embed(texts)
+        EMBEDDING_SECONDS.labels(model=self._inner.model_name).observe(time.perf_counter() - started)
+        return vectors

@@ -6,3 +6,4 @@ from .channels import *  # noqa: F403
 from .jwt import *  # noqa: F403
 from .observability import *  # noqa: F403
 from .search import *  # noqa: F403
+from .security import *  # noqa: F403

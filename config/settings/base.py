@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "prompt_forge.ai",
     "prompt_forge.search",
     "prompt_forge.prompts",
+    "prompt_forge.web",
 ]
 
 MIDDLEWARE = [
@@ -37,6 +38,8 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "prompt_forge.common.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Serves the browser UI's static files under any server (uvicorn, gunicorn, runserver).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -40,6 +40,8 @@ def _postgres_database(name: str, action: str) -> None:
 
 
 class LiveServer:
+    ready_path = "/readyz"  # a subclass serving without a working model waits for /healthz instead
+
     def __init__(self, *, data_dir: Path, env_overrides: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -84,7 +86,7 @@ class LiveServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited early:\n{self.log_path.read_text()[-3000:]}")
             try:
-                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                if httpx.get(f"{self.url}{self.ready_path}", timeout=2).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
@@ -133,3 +135,32 @@ def api_user(server_process):
         return ApiUser(server_process, f"{prefix}_{uuid.uuid4().hex[:8]}")
 
     return make
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's chromium under Playwright, one per test module (skipped with the reason when absent)."""
+    from tests.e2e.browser import launch_chromium, missing_browser_reason
+
+    reason = missing_browser_reason()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium):
+    """A fresh browser profile (empty localStorage); fails the test on any JavaScript error in the page."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors in the page: {errors}"

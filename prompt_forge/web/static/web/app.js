@@ -1,0 +1,90 @@
+// Entry point: chooses the screen (log in or workspace) and wires the parts together.
+
+import { onSessionExpired, session } from "./api.js";
+import { setupAuth } from "./auth.js";
+import { setupComposer } from "./compose.js";
+import { byId, say } from "./dom.js";
+import { setupHistory } from "./history.js";
+import { createLive } from "./live.js";
+import { setupSearch } from "./search.js";
+
+const LIVE_LABELS = { live: "live", connecting: "connecting…", offline: "reconnecting…", off: "offline" };
+
+const notice = byId("notice");
+let noticeTimer = null;
+
+function announce(message, { sticky = false } = {}) {
+  clearTimeout(noticeTimer);
+  say(notice, message);
+  if (message && !sticky) noticeTimer = setTimeout(() => say(notice, ""), 6000);
+}
+
+const liveStatus = byId("live-status");
+const live = createLive({
+  onState(state) {
+    liveStatus.dataset.state = state;
+    liveStatus.textContent = LIVE_LABELS[state] ?? state;
+  },
+  onMessage(message) {
+    // A push for a prompt answered elsewhere (another tab or client): show it in the history.
+    if (message.message === "Prompt response ready" && !byId("history-list").querySelector(`[data-prompt-id="${message.id}"]`)) {
+      history.showNewest();
+    }
+  },
+});
+
+const search = setupSearch();
+const history = setupHistory({
+  onFindSimilar: (text) => search.run(text),
+  onDeleted: (id) => search.forget(id),
+  announce,
+});
+const composer = setupComposer({
+  live,
+  onCreated: () => history.showNewest(),
+});
+const auth = setupAuth({
+  onLoggedIn: () => {
+    announce("");
+    showWorkspace();
+  },
+});
+
+function showWorkspace() {
+  const current = session.load();
+  byId("auth-screen").hidden = true;
+  byId("workspace").hidden = false;
+  byId("account").hidden = false;
+  byId("account-name").textContent = current.username;
+  history.showNewest();
+  live.start();
+  composer.focus();
+}
+
+function showAuth(username = "") {
+  live.stop();
+  history.clear();
+  search.clear();
+  byId("answer").hidden = true;
+  byId("workspace").hidden = true;
+  byId("account").hidden = true;
+  byId("auth-screen").hidden = false;
+  auth.reset(username);
+  auth.focus();
+}
+
+onSessionExpired(() => {
+  const username = session.load()?.username ?? "";
+  session.clear();
+  showAuth(username);
+  announce("Your session has expired. Log in again: your unsent prompt is kept.", { sticky: true });
+});
+
+byId("logout").addEventListener("click", () => {
+  session.clear();
+  showAuth();
+  announce("You are logged out.");
+});
+
+if (session.load()?.access) showWorkspace();
+else showAuth();

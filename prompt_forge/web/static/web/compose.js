@@ -1,0 +1,93 @@
+// The prompt box: send a prompt, show the answer as it arrives, keep the draft until it is answered.
+
+import { api, describeError } from "./api.js";
+import { byId, el, holdButton, say } from "./dom.js";
+import { promptCard } from "./render.js";
+
+const DRAFT_KEY = "promptforge.draft";
+
+export function setupComposer({ live, onCreated }) {
+  const form = byId("prompt-form");
+  const input = byId("prompt-input");
+  const submit = byId("prompt-submit");
+  const error = byId("prompt-error");
+  const count = byId("prompt-count");
+  const answer = byId("answer");
+  let busy = false;
+
+  const updateCount = () => {
+    count.textContent = String(input.value.length);
+  };
+
+  // The draft survives reloads, expired sessions and errors: nothing typed is lost.
+  input.value = localStorage.getItem(DRAFT_KEY) ?? "";
+  updateCount();
+  input.addEventListener("input", () => {
+    localStorage.setItem(DRAFT_KEY, input.value);
+    updateCount();
+    if (!error.hidden && input.value.trim()) say(error, "");
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  function showPending(text) {
+    const started = performance.now();
+    const status = el("p", { class: "answer-text pending", text: "Generating the answer…" });
+    answer.replaceChildren(el("h3", { class: "prompt-text", text }), status);
+    answer.hidden = false;
+    answer.setAttribute("aria-busy", "true");
+    const timer = setInterval(() => {
+      status.textContent = `Generating the answer… ${Math.round((performance.now() - started) / 1000)} s`;
+    }, 1000);
+    return () => clearInterval(timer);
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (busy) return;
+    const text = input.value.trim();
+    if (!text) {
+      say(error, "Write a prompt first.");
+      input.focus();
+      return;
+    }
+    busy = true;
+    submit.disabled = true;
+    say(error, "");
+    const stopTimer = showPending(text);
+    const body = { prompt: text, send_via_websocket: live.isOpen() };
+    const result = await api("/prompts/", { method: "POST", body });
+    stopTimer();
+    answer.removeAttribute("aria-busy");
+    busy = false;
+    submit.disabled = false;
+    if (result.ok) {
+      answer.replaceChildren(el("p", { class: "answer-label", text: "Answer" }), promptCard(result.data));
+      input.value = "";
+      localStorage.removeItem(DRAFT_KEY);
+      updateCount();
+      onCreated(result.data);
+      input.focus();
+      return;
+    }
+    answer.hidden = true;
+    answer.replaceChildren();
+    // A refused refresh token has already sent the user to the log-in screen, draft kept.
+    if (result.status === 401) return;
+    say(error, describeError(result));
+    if (result.retryAfter) holdButton(submit, result.retryAfter);
+    // A prompt the model could not answer is still saved; show it in the history.
+    if (result.data?.prompt_id) onCreated(null);
+    input.focus();
+  });
+
+  return {
+    focus() {
+      input.focus();
+    },
+  };
+}

@@ -1,0 +1,103 @@
+// The user's history, newest first, a page at a time; each entry can be searched from or deleted.
+
+import { api, describeError } from "./api.js";
+import { byId, el, say } from "./dom.js";
+import { promptCard } from "./render.js";
+
+const PAGE_SIZE = 10;
+
+export function setupHistory({ onFindSimilar, onDeleted, announce }) {
+  const list = byId("history-list");
+  const heading = byId("history-title");
+  const error = byId("history-error");
+  const countLabel = byId("history-count");
+  const pageLabel = byId("history-page");
+  const newer = byId("history-newer");
+  const older = byId("history-older");
+  let offset = 0;
+
+  async function load(newOffset = offset) {
+    const result = await api(`/prompts/?limit=${PAGE_SIZE}&offset=${newOffset}`);
+    if (!result.ok) {
+      say(error, describeError(result));
+      return;
+    }
+    say(error, "");
+    const { count, results } = result.data;
+    if (!results.length && newOffset > 0) {
+      // The last entry of this page was deleted: step back a page.
+      await load(Math.max(0, newOffset - PAGE_SIZE));
+      return;
+    }
+    offset = newOffset;
+    countLabel.textContent = count === 1 ? "1 prompt" : `${count} prompts`;
+    const pages = Math.max(1, Math.ceil(count / PAGE_SIZE));
+    pageLabel.textContent = `Page ${Math.floor(offset / PAGE_SIZE) + 1} of ${pages}`;
+    newer.disabled = offset === 0;
+    older.disabled = offset + PAGE_SIZE >= count;
+    if (!results.length) {
+      list.replaceChildren(el("li", { class: "empty", text: "No prompts yet. Ask something to start your history." }));
+      return;
+    }
+    list.replaceChildren(...results.map((prompt) => el("li", {}, entry(prompt))));
+  }
+
+  function entry(prompt) {
+    const card = promptCard(prompt, {
+      actions: [
+        { label: "Find similar", onClick: () => onFindSimilar(prompt.text) },
+        { label: "Delete", kind: "danger", onClick: () => confirmDelete(card, prompt) },
+      ],
+    });
+    return card;
+  }
+
+  // Ask in place rather than in a pop-up: keyboard focus stays on the entry.
+  function confirmDelete(card, prompt) {
+    const actions = card.querySelector(".actions");
+    const original = [...actions.childNodes];
+    const cancel = () => {
+      actions.replaceChildren(...original);
+      actions.querySelector("button.danger").focus();
+    };
+    const confirm = el("button", {
+      type: "button",
+      class: "danger",
+      text: "Yes, delete",
+      onclick: async () => {
+        confirm.disabled = true;
+        const result = await api(`/prompts/${prompt.id}/`, { method: "DELETE" });
+        if (!result.ok && result.status !== 404) {
+          say(error, describeError(result));
+          cancel();
+          return;
+        }
+        announce("Prompt deleted.");
+        await load();
+        onDeleted(prompt.id);
+        heading.focus();
+      },
+    });
+    actions.replaceChildren(
+      el("span", { class: "confirm-text", text: "Delete this prompt for good?" }),
+      confirm,
+      el("button", { type: "button", class: "secondary", text: "Cancel", onclick: cancel }),
+    );
+    confirm.focus();
+  }
+
+  newer.addEventListener("click", () => load(Math.max(0, offset - PAGE_SIZE)).then(() => heading.focus()));
+  older.addEventListener("click", () => load(offset + PAGE_SIZE).then(() => heading.focus()));
+
+  return {
+    load,
+    showNewest: () => load(0),
+    clear() {
+      offset = 0;
+      list.replaceChildren();
+      countLabel.textContent = "";
+      pageLabel.textContent = "";
+      say(error, "");
+    },
+  };
+}

@@ -29,6 +29,7 @@ def index(request: HttpRequest) -> HttpResponse:
     context = {
         "prompt_max_chars": settings.PROMPT_MAX_CHARS,
         "search_max_chars": settings.SEARCH_QUERY_MAX_CHARS,
+        "cache_threshold": settings.SEMANTIC_CACHE_THRESHOLD,
     }
     response = render(request, "web/index.html", context)
     response["Content-Security-Policy"] = _content_security_policy(request)

@@ -5,6 +5,7 @@ import { byId, el, holdButton, say } from "./dom.js";
 import { promptCard } from "./render.js";
 
 const DRAFT_KEY = "promptforge.draft";
+const CACHE_KEY = "promptforge.useCache";
 
 export function setupComposer({ live, onCreated }) {
   const form = byId("prompt-form");
@@ -13,7 +14,11 @@ export function setupComposer({ live, onCreated }) {
   const error = byId("prompt-error");
   const count = byId("prompt-count");
   const answer = byId("answer");
+  const useCache = byId("use-cache");
   let busy = false;
+
+  useCache.checked = localStorage.getItem(CACHE_KEY) === "true";
+  useCache.addEventListener("change", () => localStorage.setItem(CACHE_KEY, String(useCache.checked)));
 
   const updateCount = () => {
     count.textContent = String(input.value.length);
@@ -59,7 +64,7 @@ export function setupComposer({ live, onCreated }) {
     submit.disabled = true;
     say(error, "");
     const stopTimer = showPending(text);
-    const body = { prompt: text, send_via_websocket: live.isOpen() };
+    const body = { prompt: text, send_via_websocket: live.isOpen(), use_cache: useCache.checked };
     const result = await api("/prompts/", { method: "POST", body });
     stopTimer();
     answer.removeAttribute("aria-busy");

@@ -14,12 +14,12 @@ export function answerDetails(prompt) {
   if (metadata.model_used) parts.push(shortModelName(metadata.model_used));
   const cache = info.cache;
   if (cache?.hit) {
-    const from = cache.source_prompt_id ?? cache.prompt_id;
     const score = typeof cache.similarity === "number" ? ` at similarity ${cache.similarity.toFixed(2)}` : "";
-    parts.push(`from cache${from ? ` (prompt #${from}${score})` : ""}`);
+    parts.push(`from cache (prompt #${cache.source_prompt_id}${score})`);
   } else if (info.completion_tokens) {
     const rate = info.tokens_per_second ? ` (${info.tokens_per_second} tokens/s)` : "";
     parts.push(`${info.completion_tokens} tokens in ${formatSeconds(info.generation_ms ?? 0)}${rate}`);
+    if (cache) parts.push("nothing close enough in the cache");
   }
   return parts.join(" · ");
 }

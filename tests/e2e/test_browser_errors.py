@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import LiveServer
-from tests.e2e.ui import search, sign_up
+from tests.e2e.ui import ANSWER_TIMEOUT_MS, search, sign_up
 
 pytestmark = pytest.mark.e2e
 
@@ -38,7 +38,8 @@ def test_model_failure_and_rate_limit_are_explained_and_nothing_typed_is_lost(br
     page.get_by_role("button", name="Ask").click()
 
     error = page.locator("#prompt-error")
-    expect(error).to_contain_text("The language model is unavailable; your prompt was saved")
+    # The first prompt loads the embedding model and tries the generation model: allow for a slow start.
+    expect(error).to_contain_text("The language model is unavailable; your prompt was saved", timeout=ANSWER_TIMEOUT_MS)
     expect(error).to_contain_text("Try again in 5 seconds")
     expect(prompt).to_have_value("Summarise the plot of Hamlet")
     expect(prompt).to_be_focused()

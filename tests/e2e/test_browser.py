@@ -167,3 +167,37 @@ def test_phone_sized_screen_has_no_sideways_scrolling_and_every_field_is_labelle
         assert page.evaluate(unlabelled) == []
     finally:
         context.close()
+
+
+def test_history_pages_through_older_prompts(api_user, browser_page):
+    user = api_user("pages")
+    # One real answer, then ten more straight from the semantic cache (no generation needed).
+    ids = []
+    for _ in range(11):
+        response = user.http.post("/prompts/", json={"prompt": "Name a primary colour.", "use_cache": True})
+        assert response.status_code == 201, response.text
+        ids.append(response.json()["id"])
+    page = browser_page
+    page.goto(user.server.url)
+    set_session(page, username=user.username, access=user.access, refresh=user.refresh)
+    page.reload()
+
+    history = page.locator("#history-list article")
+    expect(page.locator("#history-page")).to_have_text("Page 1 of 2")
+    expect(history).to_have_count(10)
+    expect(history.first).to_have_attribute("data-prompt-id", str(ids[-1]))  # newest first
+    expect(page.get_by_role("button", name="Newer")).to_be_disabled()
+
+    page.get_by_role("button", name="Older").click()
+    expect(page.locator("#history-page")).to_have_text("Page 2 of 2")
+    expect(history).to_have_count(1)
+    expect(history.first).to_have_attribute("data-prompt-id", str(ids[0]))
+    expect(page.get_by_role("button", name="Older")).to_be_disabled()
+    expect(page.get_by_role("heading", name="History")).to_be_focused()
+
+    # Deleting the last entry of the last page steps back to the page before.
+    history.first.get_by_role("button", name="Delete").click()
+    page.get_by_role("button", name="Yes, delete").click()
+    expect(page.locator("#history-page")).to_have_text("Page 1 of 1")
+    expect(history).to_have_count(10)
+    expect(page.locator("#history-count")).to_have_text("10 prompts")

@@ -60,23 +60,34 @@ function secondsLeft(token) {
 
 let refreshing = null;
 
-// One refresh at a time: every request that found its token expired waits for the same one.
-export function refreshAccess() {
+async function exchangeRefreshToken(staleAccess) {
   const current = session.load();
-  if (!current?.refresh) return Promise.resolve({ ok: false, status: 401, data: null });
-  refreshing ??= send("/api/token/refresh", { method: "POST", body: { refresh: current.refresh } })
-    .then((result) => {
-      if (result.ok) {
-        // With refresh-token rotation the server also hands back a new refresh token.
-        session.save({ ...session.load(), access: result.data.access, refresh: result.data.refresh ?? current.refresh });
-      } else if (result.status === 401 || result.status === 400) {
-        expiredHandler();
-      }
-      return result;
-    })
-    .finally(() => {
+  if (!current?.refresh) return { ok: false, status: 401, data: null };
+  // Another tab shares this storage: if it has refreshed meanwhile, its tokens are ours too.
+  if (current.access !== staleAccess && secondsLeft(current.access) > REFRESH_MARGIN_S) {
+    return { ok: true, status: 200, data: null };
+  }
+  const result = await send("/api/token/refresh", { method: "POST", body: { refresh: current.refresh } });
+  if (result.ok) {
+    // With refresh-token rotation the server also hands back a new refresh token.
+    session.save({ ...session.load(), access: result.data.access, refresh: result.data.refresh ?? current.refresh });
+  } else if (result.status === 401 || result.status === 400) {
+    const latest = session.load();
+    if (latest?.refresh && latest.refresh !== current.refresh) return { ok: true, status: 200, data: null };
+    expiredHandler();
+  }
+  return result;
+}
+
+// One refresh at a time, across this page's requests and (where the browser has Web Locks) across
+// tabs: a rotated refresh token may be used only once.
+export function refreshAccess(staleAccess = session.load()?.access) {
+  const exchange = () => exchangeRefreshToken(staleAccess);
+  refreshing ??= (navigator.locks ? navigator.locks.request("promptforge-token-refresh", exchange) : exchange()).finally(
+    () => {
       refreshing = null;
-    });
+    },
+  );
   return refreshing;
 }
 
@@ -85,8 +96,8 @@ export async function freshAccessToken() {
   const current = session.load();
   if (!current) return null;
   if (secondsLeft(current.access) > REFRESH_MARGIN_S) return current.access;
-  const result = await refreshAccess();
-  return result.ok ? session.load().access : null;
+  const result = await refreshAccess(current.access);
+  return result.ok ? session.load()?.access ?? null : null;
 }
 
 export async function api(path, { auth = true, ...options } = {}) {
@@ -94,7 +105,7 @@ export async function api(path, { auth = true, ...options } = {}) {
   const token = await freshAccessToken();
   let result = await send(path, { ...options, token });
   if (result.status === 401 && session.load()) {
-    const refreshed = await refreshAccess();
+    const refreshed = await refreshAccess(token);
     if (refreshed.ok) result = await send(path, { ...options, token: session.load().access });
   }
   return result;

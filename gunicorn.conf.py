@@ -10,6 +10,11 @@ import os
 import shutil
 import tempfile
 
+from dotenv import load_dotenv
+
+# Like the app's settings: a .env file beside this one, real environment variables winning.
+load_dotenv(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".env"), override=False)
+
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "uvicorn_worker.UvicornWorker"

@@ -115,7 +115,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Where `manage.py collectstatic` puts files (the Docker image uses /app/staticfiles).
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
 
 # Limits on what a client may send.
 PROMPT_MAX_CHARS = env_int("PROMPT_MAX_CHARS", 4000)

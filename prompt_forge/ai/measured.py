@@ -26,9 +26,17 @@ def record_generation(generation: Generation) -> None:
     PROMPT_TOKENS.labels(model=generation.model).inc(generation.prompt_tokens)
 
 
+def _start_series_at_zero(model: str, *metrics) -> None:
+    # A series exists from start-up on, so dashboards and rate() see 0 rather than nothing.
+    for metric in metrics:
+        metric.labels(model=model)
+
+
 class MeasuredGenerator:
     def __init__(self, inner: Generator) -> None:
         self._inner = inner
+        series = (GENERATION_SECONDS, GENERATED_TOKENS, PROMPT_TOKENS, GENERATION_FAILURES)
+        _start_series_at_zero(inner.model_name, *series)
 
     def __getattr__(self, name: str):
         return getattr(self._inner, name)
@@ -58,6 +66,7 @@ class MeasuredGenerator:
 class MeasuredEmbedder:
     def __init__(self, inner: Embedder) -> None:
         self._inner = inner
+        _start_series_at_zero(inner.model_name, EMBEDDING_SECONDS)
 
     def __getattr__(self, name: str):
         return getattr(self._inner, name)

@@ -14,6 +14,8 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from websockets.sync.client import connect
 
+from tests.ops_tools import POSTGRES_EXPORTER_METRICS, dashboard_queries, promql_metric_names
+
 from .conftest import ApiUser, LiveServer
 
 pytestmark = pytest.mark.e2e
@@ -156,3 +158,15 @@ def test_request_log_has_one_line_per_request_and_no_tokens(workers_server, work
     assert any("method=WS path=/ws/prompts/ status=101" in line and f"user_id={user_id}" in line for line in lines)
     assert "token=[redacted]" in log  # uvicorn's own WebSocket line, with its query string redacted
     assert worker_user.access not in log and worker_user.refresh not in log
+
+
+def test_dashboard_queries_only_metrics_that_exist(workers_server, worker_user):
+    # Series that appear with their first event: a search, a refused request.
+    assert worker_user.http.get("/prompts/similar/", params={"q": "anything"}).status_code == 200
+    for _ in range(2 * AUTH_RATE_PER_WORKER + 1):
+        httpx.post(f"{workers_server.url}/api/token/refresh", json={"refresh": "not-a-token"})
+    exposed = {name for name, _labels in scrape(workers_server)}
+    for title, expr in dashboard_queries():
+        for name in promql_metric_names(expr):
+            source = POSTGRES_EXPORTER_METRICS if name.startswith("pg_") else exposed
+            assert name in source, f"panel {title!r} queries {name}, which nothing exposes"

@@ -15,6 +15,10 @@ VECTOR_BACKEND_OPTIONS = {
         "snapshot_every": env_int("FAISS_SNAPSHOT_EVERY", 1000),
         # OpenMP threads per search; 0 lets FAISS decide.
         "threads": env_int("FAISS_THREADS", 1),
+        # A user's search is exact up to this many vectors; beyond, an IVF index scanning the
+        # closest `probe_fraction` of its clusters takes over (see benchmarks/RESULTS.md for recall).
+        "approximate_from": env_int("FAISS_APPROXIMATE_FROM", 50_000),
+        "probe_fraction": env_float("FAISS_PROBE_FRACTION", 0.1),
     },
     "pgvector": {
         # HNSW candidate list size; larger finds more true neighbours, slower.

@@ -18,6 +18,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from . import faiss_structures as structures
 from . import snapshots, telemetry
 from .base import Changes, Fingerprint, Hit, VectorSource
 
@@ -27,11 +28,12 @@ _FILE_NAME = re.compile(r"^user_(\d+)\.faiss$")
 
 
 class _UserIndex:
-    def __init__(self, index: faiss.IndexIDMap2, version: int, saved_version: int) -> None:
+    def __init__(self, index: faiss.Index, version: int, saved_version: int) -> None:
         self.index = index
         self.version = version
         self.saved_version = saved_version
-        self.saving = False
+        self.built_size = index.ntotal  # an approximate index is re-clustered once it has doubled
+        self.busy = False  # a background snapshot or restructure is running
         self.lock = threading.Lock()
 
     def apply(self, changes: Changes) -> bool:
@@ -47,7 +49,7 @@ class _UserIndex:
         return True
 
     def fingerprint(self) -> Fingerprint:
-        ids = faiss.vector_to_array(self.index.id_map)
+        ids = structures.ids_of(self.index)
         return Fingerprint(count=int(ids.size), id_sum=int(ids.sum()) if ids.size else 0)
 
 
@@ -61,6 +63,8 @@ class FaissVectorIndex:
         model_name: str,
         snapshot_every: int = 1000,
         threads: int = 1,
+        approximate_from: int = 50_000,
+        probe_fraction: float = 0.1,
     ) -> None:
         self._directory = directory
         self._directory.mkdir(parents=True, exist_ok=True)
@@ -68,6 +72,8 @@ class FaissVectorIndex:
         self._source = source
         self._model_name = model_name
         self._snapshot_every = snapshot_every
+        self._approximate_from = approximate_from
+        self._probe_fraction = probe_fraction
         self._users: dict[int, _UserIndex] = {}
         self._loading: dict[int, threading.Lock] = {}
         self._lock = threading.Lock()  # guards the two dicts only
@@ -163,7 +169,7 @@ class FaissVectorIndex:
         if changes.version > user.version:
             with user.lock:
                 user.apply(changes)
-            self._maybe_snapshot(user_id, user)
+            self._maintain(user_id, user)
             self._report()
         return user
 
@@ -193,29 +199,65 @@ class FaissVectorIndex:
         except snapshots.SnapshotError as exc:
             logger.warning("search index for user %s: %s; rebuilding from the database", user_id, exc)
             return None
-        user = _UserIndex(snapshot.index, snapshot.version, snapshot.version)
+        user = _UserIndex(
+            structures.configure(snapshot.index, self._probe_fraction), snapshot.version, snapshot.version
+        )
         for _attempt in range(2):  # a commit landing between the two queries is not staleness
             user.apply(self._source.changes_since(user_id, user.version, self._model_name))
             if user.fingerprint() == self._source.fingerprint(user_id, self._model_name):
-                self._maybe_snapshot(user_id, user)
+                self._maintain(user_id, user)
                 return user
         logger.warning("search index for user %s is stale; rebuilding from the database", user_id)
         return None
 
     def _rebuilt(self, user_id: int) -> _UserIndex:
         stored = self._source.vectors(user_id, self._model_name)
-        index = faiss.IndexIDMap2(faiss.IndexFlatIP(self._dimensions))
-        if stored.ids:
-            index.add_with_ids(stored.matrix, np.asarray(stored.ids, dtype=np.int64))
+        index = self._build(np.asarray(stored.ids, dtype=np.int64), stored.matrix)
         user = _UserIndex(index, stored.version, saved_version=-1)
         self._save(user_id, user)
         return user
 
-    def _maybe_snapshot(self, user_id: int, user: _UserIndex) -> None:
-        if user.version - user.saved_version < self._snapshot_every or user.saving:
+    def _build(self, ids: np.ndarray, matrix: np.ndarray) -> faiss.Index:
+        return structures.build(
+            ids,
+            matrix,
+            dimensions=self._dimensions,
+            approximate_from=self._approximate_from,
+            probe_fraction=self._probe_fraction,
+        )
+
+    def _needs_restructure(self, user: _UserIndex) -> bool:
+        size = user.index.ntotal
+        if not structures.is_approximate(user.index):
+            return size >= self._approximate_from
+        return size < self._approximate_from // 2 or size > 2 * max(user.built_size, 1)
+
+    def _maintain(self, user_id: int, user: _UserIndex) -> None:
+        """In the background: switch structure when the size calls for it; write a snapshot when due."""
+        restructure = self._needs_restructure(user)
+        if user.busy or not (restructure or user.version - user.saved_version >= self._snapshot_every):
             return
-        user.saving = True
-        threading.Thread(target=self._save, args=(user_id, user), name=f"snapshot-{user_id}", daemon=True).start()
+        user.busy = True
+        threading.Thread(
+            target=self._restructure_and_save if restructure else self._save,
+            args=(user_id, user),
+            name=f"search-index-{user_id}",
+            daemon=True,
+        ).start()
+
+    def _restructure_and_save(self, user_id: int, user: _UserIndex) -> None:
+        try:
+            with user.lock:
+                ids, matrix = structures.contents(user.index)
+                version = user.version
+            rebuilt = self._build(ids, matrix)  # slow part, while searches go on with the old index
+            with user.lock:
+                # Changes applied meanwhile are replayed from the change log on the next search.
+                user.index, user.version, user.built_size = rebuilt, version, rebuilt.ntotal
+            logger.info("search index for user %s: %d vectors, %s", user_id, rebuilt.ntotal, type(rebuilt).__name__)
+        except Exception:  # noqa: BLE001 - the current index keeps serving
+            logger.exception("could not restructure the search index of user %s", user_id)
+        self._save(user_id, user)
 
     def _save(self, user_id: int, user: _UserIndex) -> None:
         try:
@@ -226,4 +268,4 @@ class FaissVectorIndex:
         except OSError:
             logger.exception("could not write the search index snapshot for user %s", user_id)
         finally:
-            user.saving = False
+            user.busy = False

@@ -1,5 +1,7 @@
 """The FAISS backend: current with the database, incremental, and never serving a bad file."""
 
+import threading
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -7,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from prompt_forge.prompts import services
 from prompt_forge.prompts.models import Prompt, PromptEmbedding
 from prompt_forge.prompts.selectors import EmbeddingSource
+from prompt_forge.search import faiss_structures as structures
 from prompt_forge.search import snapshots
 from prompt_forge.search.registry import get_index, reset_index
 
@@ -120,3 +123,28 @@ def test_vectors_of_another_model_are_not_searched(alice):
     reset_index()
     assert chess not in search_ids(alice, "chess openings")
     assert bread in search_ids(alice, "sourdough bread")
+
+
+def test_large_histories_switch_to_the_approximate_index_and_stay_correct(alice, settings):
+    settings.VECTOR_BACKEND_OPTIONS = {
+        **settings.VECTOR_BACKEND_OPTIONS,
+        "faiss": {"approximate_from": 40, "probe_fraction": 1.0},  # every cluster probed: results are exact
+    }
+    words = ["apple", "river", "engine", "violin", "planet", "garden", "winter", "castle", "pencil", "tiger"]
+    ids = {f"{a} {b}": add(alice, f"{a} {b}") for a in words for b in words if a < b}  # 45 prompts
+    assert search_ids(alice, "apple river", k=1) == [ids["apple river"]]
+    index = get_index()
+    for thread in threading.enumerate():
+        if thread.name.startswith("search-index-"):
+            thread.join(timeout=30)
+    user = index._users[alice.pk]
+    assert structures.is_approximate(user.index)
+
+    services.prompt_delete(user_id=alice.pk, prompt_id=ids["apple river"])
+    newest = add(alice, "apple river delta")
+    assert search_ids(alice, "apple river", k=1) == [newest]
+    index.flush()
+    reset_index()
+    assert search_ids(alice, "apple river", k=1) == [newest]
+    assert structures.is_approximate(get_index()._users[alice.pk].index)
+    assert get_index().size(user_id=alice.pk) == 45

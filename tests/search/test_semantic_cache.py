@@ -1,6 +1,7 @@
 """The opt-in semantic cache: a close earlier prompt of the same user answers without the model."""
 
 import pytest
+from prometheus_client import REGISTRY
 
 from prompt_forge.prompts.models import Prompt
 from tests.fakes import FakeGenerator
@@ -83,3 +84,20 @@ def test_use_cache_must_be_a_boolean(make_user, client_for, value):
     assert response.status_code == 400
     assert response.json() == {"error": "use_cache must be true or false"}
     assert Prompt.objects.count() == 0
+
+
+def test_cache_lookups_and_searches_are_counted(make_user, client_for):
+    def sample(name: str, **labels) -> float:
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    client = client_for(make_user())
+    hits, misses = sample("prompt_forge_semantic_cache_hits_total"), sample("prompt_forge_semantic_cache_misses_total")
+    searches = sample("prompt_forge_similar_search_seconds_count", backend="faiss")
+    post(client, QUESTION, use_cache=True)  # miss: nothing cached yet
+    post(client, QUESTION, use_cache=True)  # hit
+    post(client, QUESTION)  # no lookup at all
+    assert sample("prompt_forge_semantic_cache_hits_total") == hits + 1
+    assert sample("prompt_forge_semantic_cache_misses_total") == misses + 1
+    client.get("/prompts/similar/", {"q": "capital"})
+    assert sample("prompt_forge_similar_search_seconds_count", backend="faiss") == searches + 3
+    assert sample("prompt_forge_index_vectors") >= 3

@@ -22,8 +22,9 @@ def warmup_pending() -> bool:
 
 def _warm() -> None:
     try:
+        index = get_index()  # loads the embedding model first: its name selects the index
         started = time.perf_counter()
-        vectors = get_index().warm()
+        vectors = index.warm()
         logger.info("search index ready: %d vectors loaded in %.2f s", vectors, time.perf_counter() - started)
     except Exception:  # noqa: BLE001 - searches load lazily and report the failure themselves
         logger.exception("search index warm-up failed")

@@ -1,0 +1,89 @@
+"""Starting server processes and reading their memory, for the benchmarks."""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def base_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATA_DIR": str(data_dir),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "AI_PRELOAD": "false",  # only the embedder is needed; it loads with the search index
+        "SEARCH_PRELOAD": "true",
+        "THROTTLE_RATE_BURST": "100000/second",
+        "THROTTLE_RATE_SUSTAINED": "1000000/minute",
+        "DEBUG": "false",
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=REPO, env=env, check=True, capture_output=True, text=True
+    )
+    return done.stdout
+
+
+class Server:
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
+             "--port", str(self.port), "--log-level", "warning"],
+            cwd=REPO, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    def wait_for(self, pattern: str, timeout: float = 600) -> re.Match:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited:\n{self.log.read_text()[-3000:]}")
+            match = re.search(pattern, self.log.read_text())
+            if match:
+                return match
+            time.sleep(0.05)
+        raise TimeoutError(f"{pattern!r} not logged in {timeout}s:\n{self.log.read_text()[-3000:]}")
+
+    def wait_http(self, timeout: float = 600) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise TimeoutError("server did not answer")
+
+    def memory_mib(self) -> tuple[float, float]:
+        """(resident now, peak resident) in MiB."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        rss = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+        peak = int(re.search(r"VmHWM:\s+(\d+)", status).group(1))
+        return rss / 1024, peak / 1024
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()

@@ -1,0 +1,220 @@
+"""Similarity search at 1k, 10k and 100k prompts for one user, against the original's approach.
+
+    .venv/bin/python benchmarks/search.py [--sizes 1000,10000,100000] [--requests 200]
+
+For each size N the user has N prompts and ten other users N more in all. Through the real HTTP
+stack (uvicorn, JWT auth, query embedding with all-MiniLM-L6-v2, JSON) it measures GET
+/prompts/similar/ p50/p95, recall@5 against brute force, the server's resident memory, the time
+a restarted process needs to load its persisted indexes, and the same request served the way the
+original did it (every embedding loaded from the database into a flat index per request).
+It also times `manage.py import_prompts` (prompts embedded and stored per second).
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from benchmarks import corpus  # noqa: E402
+from benchmarks.harness import Server, base_env, manage  # noqa: E402
+
+RUN_DIR = corpus.CACHE / "run"
+OTHER_USERS = 10
+QUERIES = [
+    "how can I make bread at home cheaply", "fixing a flat bike tyre", "grow tomatoes on a balcony",
+    "tips for a best man speech", "deploying a python api", "stop a dripping kitchen tap",
+    "painting mountains with watercolours", "training for my first marathon", "set up wifi at home",
+    "learn a chess opening quickly", "save money as a family", "recording a podcast at home",
+    "build shelves from wood", "cook eggs the french way", "prepare for a job interview",
+    "sharpen a chef's knife", "make compost in the garden", "migrate a database schema safely",
+    "organise a kids birthday party", "install solar panels", "choose a sleeping bag for winter",
+    "learn electric guitar as an adult", "write a research paper", "model costs in a spreadsheet",
+    "what should I avoid when baking sourdough", "quick guide to tuning a guitar",
+]  # fmt: skip
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def setup_django(data_dir: Path) -> None:
+    os.environ.update(base_env(data_dir))
+    import django
+
+    django.setup()
+
+
+def insert_rows(user_id: int, texts: list[str], vectors, model_name: str) -> None:
+    """Bulk insert answered prompts with their embeddings (raw SQL: minutes faster than the ORM)."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM prompts_prompt")
+        first = cursor.fetchone()[0] + 1
+        created = connection.ops.adapt_datetimefield_value(timezone.now())
+        ids = range(first, first + len(texts))
+        cursor.executemany(
+            "INSERT INTO prompts_prompt (id, user_id, text, response, status, created_at, import_key) "
+            "VALUES (%s, %s, %s, %s, 'completed', %s, '')",
+            [(pid, user_id, text, f"An answer about: {text}", created) for pid, text in zip(ids, texts, strict=True)],
+        )
+        cursor.executemany(
+            "INSERT INTO prompts_promptmetadata (prompt_id, model_used, sent_via_websocket) VALUES (%s, 'bench', %s)",
+            [(pid, False) for pid in ids],
+        )
+        cursor.executemany(
+            "INSERT INTO prompts_promptembedding (prompt_id, user_id, model_name, vector) VALUES (%s, %s, %s, %s)",
+            [
+                (pid, user_id, model_name, vector.astype("<f4").tobytes())
+                for pid, vector in zip(ids, vectors, strict=True)
+            ],
+        )
+
+
+def time_requests(url: str, token: str, path: str, queries: list[str], count: int) -> tuple[list[float], list]:
+    import httpx
+
+    latencies, bodies = [], []
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=600) as client:
+        for number in range(count):
+            query = queries[number % len(queries)]
+            started = time.perf_counter()
+            response = client.get(path, params={"q": query, "k": 5})
+            latencies.append(time.perf_counter() - started)
+            response.raise_for_status()
+            bodies.append((query, [item["id"] for item in response.json()]))
+    return latencies, bodies
+
+
+def measure_import(env: dict[str, str], lines: int, log) -> float:
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user("importer", password="bench-password-1")
+    path = RUN_DIR / "import.jsonl"
+    texts = [f"{text} (imported)" for text in corpus.texts(lines, seed=99)]
+    path.write_text("".join(json.dumps({"prompt": t, "response": "an imported answer"}) + "\n" for t in texts))
+    out = manage(env, "import_prompts", str(path), "--user", "importer", "-v0")
+    log(out.strip())
+    return float(re.search(r"([\d.]+) prompts/s", out).group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--import-lines", type=int, default=5000)
+    parser.add_argument("--real-embeddings", type=int, default=16384, help="corpus prompts embedded for real")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+
+    shutil.rmtree(RUN_DIR, ignore_errors=True)
+    RUN_DIR.mkdir(parents=True)
+    env = base_env(RUN_DIR)
+    manage(env, "migrate", "--noinput", "-v0")
+    setup_django(RUN_DIR)
+
+    import numpy as np
+    from django.contrib.auth import get_user_model
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from prompt_forge.ai.registry import get_embedder
+    from prompt_forge.prompts.models import PromptEmbedding
+
+    def log(message: str) -> None:
+        print(message, flush=True)
+
+    embedder = get_embedder()
+    texts, vectors = corpus.embedded(max(sizes), embedder.embed, real=args.real_embeddings)
+    query_vectors = embedder.embed(QUERIES)
+    log(f"corpus: {len(texts)} prompts, {min(args.real_embeddings, len(texts))} embedded with {embedder.model_name}")
+    import_rate = measure_import(env, args.import_lines, log)
+
+    users = get_user_model().objects
+    owner = users.create_user("bench", password="bench-password-1")
+    others = [users.create_user(f"other{n}", password="bench-password-1") for n in range(OTHER_USERS)]
+    token = str(AccessToken.for_user(owner))
+    rows, results = 0, []
+    for size in sizes:
+        insert_rows(owner.pk, texts[rows:size], vectors[rows:size], embedder.model_name)
+        share = (size - rows) // OTHER_USERS
+        for number, other in enumerate(others):
+            picks = np.arange(rows + number * share, rows + (number + 1) * share) + size // 2
+            insert_rows(other.pk, [f"{texts[i % len(texts)]} ({other.username})" for i in picks],
+                        vectors[picks % len(texts)], embedder.model_name)  # fmt: skip
+        rows = size
+        # Brute force over the user's stored vectors (inserted in corpus order) is the ground truth.
+        owner_ids = np.asarray(
+            PromptEmbedding.objects.filter(user=owner).order_by("prompt_id").values_list("prompt_id", flat=True)
+        )
+        truth = {
+            query: set(owner_ids[np.argsort(-(vectors[:size] @ vector))[:5]].tolist())
+            for query, vector in zip(QUERIES, query_vectors, strict=True)
+        }
+
+        started = time.perf_counter()
+        manage(env, "rebuild_index", "-v0")
+        rebuild_s = time.perf_counter() - started
+
+        server = Server(env, RUN_DIR / f"server_{size}.log")
+        loaded = server.wait_for(r"search index ready: (\d+) vectors loaded in ([\d.]+) s")
+        server.wait_http()
+        time_requests(server.url, token, "/prompts/similar/", QUERIES, 20)  # warm-up
+        latencies, bodies = time_requests(server.url, token, "/prompts/similar/", QUERIES, args.requests)
+        recall = statistics.mean(len(truth[q] & set(ids)) / 5 for q, ids in bodies)
+        rss, _ = server.memory_mib()
+        server.stop()
+
+        baseline_env = {**env, "DJANGO_SETTINGS_MODULE": "benchmarks.baseline_settings", "SEARCH_PRELOAD": "false"}
+        baseline = Server(baseline_env, RUN_DIR / f"baseline_{size}.log")
+        baseline.wait_http()
+        count = 20 if size <= 1000 else 5 if size <= 10000 else 3
+        base_latencies, _ = time_requests(baseline.url, token, "/baseline/similar/", QUERIES, count)
+        _, base_peak = baseline.memory_mib()
+        baseline.stop()
+
+        result = {
+            "user_prompts": size,
+            "rows_total": 2 * size + args.import_lines,
+            "p50_ms": 1000 * statistics.median(latencies),
+            "p95_ms": 1000 * percentile(latencies, 0.95),
+            "recall_at_5": recall,
+            "rss_mib": rss,
+            "restart_index_load_s": float(loaded.group(2)),
+            "restart_vectors": int(loaded.group(1)),
+            "rebuild_index_s": rebuild_s,
+            "baseline_p50_ms": 1000 * statistics.median(base_latencies),
+            "baseline_p95_ms": 1000 * percentile(base_latencies, 0.95),
+            "baseline_peak_rss_mib": base_peak,
+            "baseline_requests": count,
+        }
+        result["speedup_p50"] = result["baseline_p50_ms"] / result["p50_ms"]
+        results.append(result)
+        log(json.dumps(result))
+
+    log(f"\nimport_prompts: {import_rate:.0f} prompts/s ({args.import_lines} prompts, real embedder)")
+    header = (
+        f"{'user N':>8} {'rows':>7} | {'p50 ms':>7} {'p95 ms':>7} {'recall@5':>8} {'RSS MiB':>8} "
+        f"{'restart s':>9} | {'base p50 ms':>11} {'base peak MiB':>13} | {'p50 speed-up':>12}"
+    )
+    log(header)
+    for r in results:
+        log(
+            f"{r['user_prompts']:>8} {r['rows_total']:>7} | {r['p50_ms']:>7.1f} {r['p95_ms']:>7.1f} "
+            f"{r['recall_at_5']:>8.3f} {r['rss_mib']:>8.0f} {r['restart_index_load_s']:>9.2f} | "
+            f"{r['baseline_p50_ms']:>11.1f} {r['baseline_peak_rss_mib']:>13.0f} | {r['speedup_p50']:>11.0f}x"
+        )
+    (corpus.CACHE / "results.json").write_text(json.dumps({"import_per_s": import_rate, "sizes": results}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

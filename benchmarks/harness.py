@@ -28,8 +28,14 @@ def base_env(data_dir: Path, **extra: str) -> dict[str, str]:
         "SEARCH_PRELOAD": "true",
         "THROTTLE_RATE_BURST": "100000/second",
         "THROTTLE_RATE_SUSTAINED": "1000000/minute",
+        # Production mode over plain HTTP on loopback (no TLS in front of the benchmark).
         "DEBUG": "false",
+        "SECRET_KEY": "benchmark-only-secret-key-0f6b1c2e9a7d4c58b3e1",
+        "SECURE_SSL_REDIRECT": "false",
         "PYTHONUNBUFFERED": "1",
+        # One OpenMP thread per process: on a shared 2-core machine, threads that spin-wait for a
+        # descheduled sibling make each query embedding 10x slower.
+        "OMP_NUM_THREADS": "1",
         **extra,
     }
 

@@ -198,6 +198,7 @@ def main() -> None:
             "baseline_requests": count,
         }
         result["speedup_p50"] = result["baseline_p50_ms"] / result["p50_ms"]
+        result["load_average_1m"] = os.getloadavg()[0]  # other work on the machine during this size
         results.append(result)
         log(json.dumps(result))
 

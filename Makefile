@@ -24,7 +24,7 @@ migrate: venv
 	$(PY) manage.py migrate --noinput
 
 run: migrate
-	$(PY) -m uvicorn config.asgi:application --host $(HOST) --port $(PORT) --ws websockets
+	$(PY) -m uvicorn config.asgi:application --host $(HOST) --port $(PORT) --ws websockets --ws-max-size 65536
 
 test: venv
 	$(PY) -m pytest

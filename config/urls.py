@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("prompt_forge.accounts.urls")),
     path("", include("prompt_forge.prompts.urls")),
+    path("", include("prompt_forge.openai_api.urls")),
     path("healthz", common_views.healthz, name="healthz"),
     path("readyz", common_views.readyz, name="readyz"),
     *with_and_without_slash("metrics", common_views.metrics, name="metrics"),

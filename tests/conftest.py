@@ -19,6 +19,7 @@ def isolated_service(settings, tmp_path):
     settings.EMBEDDING_BACKEND = "tests.fakes.FakeEmbedder"
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": FAST_RATES}
     FakeGenerator.fail_with = None
+    FakeGenerator.piece_delay_s = 0.0
     reset_models()
     reset_index()
     cache.clear()

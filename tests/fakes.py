@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+import time
 from collections.abc import Iterator
 
 import numpy as np
@@ -38,6 +39,7 @@ class FakeGenerator:
 
     model_name = "fake-generator"
     fail_with: str | None = None
+    piece_delay_s: float = 0.0  # > 0 makes the answer arrive slowly, to test cancellation and concurrency
 
     def __init__(self, model_id: str = "", **kwargs) -> None:
         pass
@@ -52,7 +54,10 @@ class FakeGenerator:
         text = prompt if isinstance(prompt, str) else prompt[-1]["content"]
         words = f"Answer to: {text}".split(" ")
         pieces = [words[0], *[" " + word for word in words[1:]]]
-        yield from pieces
+        for piece in pieces:
+            if FakeGenerator.piece_delay_s:
+                time.sleep(FakeGenerator.piece_delay_s)
+            yield piece
         yield Generation(
             text="".join(pieces),
             model=self.model_name,

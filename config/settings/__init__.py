@@ -5,6 +5,7 @@ from .base import *  # noqa: F403
 from .channels import *  # noqa: F403
 from .jwt import *  # noqa: F403
 from .observability import *  # noqa: F403
+from .realtime import *  # noqa: F403
 from .search import *  # noqa: F403
 from .security import *  # noqa: F403
 from .web import *  # noqa: F403

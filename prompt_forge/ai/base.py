@@ -11,6 +11,14 @@ class ModelError(Exception):
     """A model failed to load or to produce output; the API answers 503."""
 
 
+class UpstreamError(ModelError):
+    """A remote inference server failed or answered with an error; the API answers 502."""
+
+
+class UpstreamTimeoutError(UpstreamError):
+    """A remote inference server did not answer in time; the API answers 504."""
+
+
 # A prompt is either plain text or a chat conversation: [{"role": "user", "content": "..."}, ...].
 PromptInput = str | list[dict]
 

@@ -1,45 +1,131 @@
-"""WebSocket endpoint: each authenticated user receives pushes for their own prompts only."""
+"""WebSocket endpoint: pushes for the user's own prompts, and prompts answered token by token.
 
+Thin: message rules live in socket_protocol, streaming in streaming, authentication in accounts.
+"""
+
+import asyncio
 import json
+import time
 
+from asgiref.sync import sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from prompt_forge.accounts.middleware import authenticate_token
 
 from .notifications import user_group
+from .serializers import InvalidRequestError, parse_prompt_request
+from .socket_protocol import (
+    CLOSE_UNAUTHENTICATED,
+    CONNECTED_MESSAGE,
+    ClientMessageError,
+    error_message,
+    new_rate_limit,
+    read_client_message,
+)
+from .streaming import stream_payloads
+from .throttles import prompt_throttle_wait
 
-CONNECTED_MESSAGE = {"message": "WebSocket connection established"}
-MAX_FRAME_BYTES = 16 * 1024
+AUTH_HINT = 'authenticate first: send {"type": "auth", "token": "<access token>"}'
 
 
 class PromptConsumer(AsyncWebsocketConsumer):
+    user = None
     group_name: str | None = None
+    closer: asyncio.Task | None = None  # closes the socket when the token expires (or auth never came)
+    stream_task: asyncio.Task | None = None
 
     async def connect(self) -> None:
+        self.rate = new_rate_limit()
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.close()  # before accept: the handshake is refused (HTTP 403)
-            return
-        self.group_name = user_group(user.pk)
-        await self.channel_layer.group_add(self.group_name, self.channel_name)
-        await self.accept()
-        await self.send(text_data=json.dumps(CONNECTED_MESSAGE))
+        if user is not None and user.is_authenticated:
+            await self.accept()
+            await self._authenticated(user, self.scope.get("token_expires_at"))
+        elif self.scope.get("token_in_query"):
+            await self.close()  # a bad token in the URL: the handshake is refused (HTTP 403)
+        else:
+            await self.accept()  # the token is expected in the first message
+            self._close_after(settings.WS_AUTH_TIMEOUT_SECONDS, "authentication timed out")
 
     async def disconnect(self, code: int) -> None:
+        for task in (self.closer, self.stream_task):
+            if task is not None:
+                task.cancel()  # cancelling the stream cancels its generation
         if self.group_name:
             await self.channel_layer.group_discard(self.group_name, self.channel_name)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
-        if size > MAX_FRAME_BYTES:
-            await self.send(text_data=json.dumps({"error": f"message larger than {MAX_FRAME_BYTES} bytes"}))
-            await self.close(code=1009)
-            return
         try:
-            message = json.loads(text_data or "")
-        except ValueError:
-            await self.send(text_data=json.dumps({"error": "messages must be JSON"}))
+            message = read_client_message(text_data, bytes_data, self.rate)
+        except ClientMessageError as exc:
+            await self.send_json(error_message(exc.message))
+            if exc.close_code:
+                await self.close(code=exc.close_code)
             return
-        # Clients may send anything (the seed's example sends a greeting); acknowledge it.
-        await self.send(text_data=json.dumps({"message": "received", "echo": message}))
+        kind = message.get("type")
+        if kind == "auth":
+            await self._auth(message.get("token"))
+        elif self.user is None:
+            await self.send_json(error_message(AUTH_HINT))
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+        elif kind == "prompt":
+            await self._submit(message)
+        else:
+            # The seed's example sends a greeting; anything else is acknowledged as before.
+            await self.send_json({"message": "received", "echo": message})
 
     async def prompt_push(self, event: dict) -> None:
-        await self.send(text_data=json.dumps(event["payload"]))
+        await self.send_json(event["payload"])
+
+    async def send_json(self, payload: dict) -> None:
+        await self.send(text_data=json.dumps(payload))
+
+    async def _auth(self, raw_token) -> None:
+        user, expires_at = await authenticate_token(raw_token) if isinstance(raw_token, str) else (None, None)
+        if user is None or not user.is_authenticated or (self.user is not None and user.pk != self.user.pk):
+            await self.send_json(error_message("invalid or expired token"))
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        renewed = self.user is not None
+        await self._authenticated(user, expires_at)
+        if renewed:  # a fresh token for the same user pushes the expiry back
+            await self.send_json({"type": "auth.renewed", "expires_at": expires_at})
+
+    async def _authenticated(self, user, expires_at: float | None) -> None:
+        if self.user is None:
+            self.user = user
+            self.group_name = user_group(user.pk)
+            await self.channel_layer.group_add(self.group_name, self.channel_name)
+            await self.send_json(CONNECTED_MESSAGE)
+        if expires_at is not None:
+            self._close_after(max(0.0, expires_at - time.time()), "token expired")
+
+    def _close_after(self, delay: float, reason: str) -> None:
+        if self.closer is not None:
+            self.closer.cancel()
+
+        async def close_later() -> None:
+            await asyncio.sleep(delay)
+            await self.send_json(error_message(reason))
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+
+        self.closer = asyncio.create_task(close_later())
+
+    async def _submit(self, message: dict) -> None:
+        if self.stream_task is not None and not self.stream_task.done():
+            await self.send_json(error_message("a prompt is already streaming on this socket"))
+            return
+        try:
+            text = parse_prompt_request({"prompt": message.get("prompt")}).text
+        except InvalidRequestError as exc:
+            await self.send_json(error_message(str(exc)))
+            return
+        wait = await sync_to_async(prompt_throttle_wait)(self.user)
+        if wait is not None:
+            await self.send_json(error_message("Request was throttled.", retry_after=round(wait, 1)))
+            return
+        self.stream_task = asyncio.create_task(self._stream(text))
+
+    async def _stream(self, text: str) -> None:
+        async for payload in stream_payloads(user_id=self.user.pk, text=text, source={"source": "websocket"}):
+            await self.send_json(payload)

@@ -97,3 +97,11 @@ def parse_prompt_request(data) -> PromptRequest:
         send_via_websocket=_flag(data, "send_via_websocket"),
         use_cache=_flag(data, "use_cache"),
     )
+
+
+def parse_stream_flag(data, send_via_websocket: bool) -> bool:
+    """`"stream": true` streams the answer token by token to the user's sockets (needs send_via_websocket)."""
+    stream = _flag(data, "stream")
+    if stream and not send_via_websocket:
+        raise InvalidRequestError("stream requires send_via_websocket: the answer is streamed over WebSocket")
+    return stream

@@ -6,7 +6,8 @@ import time
 import numpy as np
 from django.db import transaction
 
-from prompt_forge.ai.base import ModelError
+from prompt_forge.ai.admission import generation_slots
+from prompt_forge.ai.base import Generation, ModelError, SamplingParams
 from prompt_forge.ai.registry import get_embedder, get_generator
 from prompt_forge.common.exceptions import PromptFailedError
 from prompt_forge.search import journal, telemetry
@@ -22,67 +23,88 @@ logger = logging.getLogger(__name__)
 PUSH_MESSAGE = "Prompt response ready"
 
 
-def _save_pending(*, user_id: int, text: str, send_via_websocket: bool) -> Prompt:
+def _save_pending(*, user_id: int, text: str, send_via_websocket: bool, source: dict | None = None) -> Prompt:
     # Saved first, so a model failure never loses what the user submitted.
     with transaction.atomic():
         prompt = Prompt.objects.create(user_id=user_id, text=text, status=Prompt.Status.PENDING)
-        PromptMetadata.objects.create(prompt=prompt, sent_via_websocket=send_via_websocket)
+        PromptMetadata.objects.create(prompt=prompt, sent_via_websocket=send_via_websocket, extra_info=source)
     return prompt
 
 
-def _mark_failed(prompt: Prompt, reason: str) -> None:
+def _extra_info(prompt: Prompt) -> dict:
+    return PromptMetadata.objects.filter(prompt=prompt).values_list("extra_info", flat=True).first() or {}
+
+
+def _mark_failed(prompt: Prompt, reason: str, *, partial_response: str = "") -> None:
     with transaction.atomic():
-        Prompt.objects.filter(pk=prompt.pk).update(status=Prompt.Status.FAILED)
+        info = _extra_info(prompt)
+        Prompt.objects.filter(pk=prompt.pk).update(status=Prompt.Status.FAILED, response=partial_response)
         PromptMetadata.objects.filter(prompt=prompt).update(
-            extra_info={"status": Prompt.Status.FAILED, "error": reason}
+            extra_info={**info, "status": Prompt.Status.FAILED, "error": reason}
         )
 
 
-def push_payload(prompt: Prompt, embedding_length: int) -> dict:
-    return {
+def fail_prompt(prompt: Prompt, exc: ModelError, *, partial_response: str = "") -> PromptFailedError:
+    """Mark the prompt failed (keeping it and any partial answer); return the error to raise."""
+    _mark_failed(prompt, str(exc), partial_response=partial_response)
+    return PromptFailedError(prompt_id=prompt.pk, reason=str(exc), cause=exc)
+
+
+def push_payload(prompt: Prompt, embedding_length: int, *, finish_reason: str | None = None) -> dict:
+    payload = {
+        "type": "prompt.done",
         "message": PUSH_MESSAGE,
         "id": prompt.pk,
         "prompt": prompt.text,
         "response": prompt.response,
         "embedding_length": embedding_length,
     }
+    if finish_reason:
+        payload["finish_reason"] = finish_reason
+    return payload
 
 
-def _answer(*, user_id: int, text: str, vector: np.ndarray, use_cache: bool) -> tuple[str, str, dict]:
+def _embed(text: str):
+    embedder = get_embedder()
+    started = time.perf_counter()
+    vector = embedder.embed([text])[0]
+    return embedder, vector, round((time.perf_counter() - started) * 1000, 1)
+
+
+def _generation_details(generation: Generation) -> dict:
+    seconds = generation.duration_ms / 1000
+    return {
+        "generation": generation.params,
+        "prompt_tokens": generation.prompt_tokens,
+        "completion_tokens": generation.completion_tokens,
+        "finish_reason": generation.finish_reason,
+        "generation_ms": generation.duration_ms,
+        "tokens_per_second": round(generation.completion_tokens / seconds, 1) if seconds else None,
+    }
+
+
+def _answer(
+    *, user_id: int, text: str, vector: np.ndarray, use_cache: bool, conversation, params
+) -> tuple[str, str, dict]:
     """(answer, model used, details): from the user's own semantic cache when allowed and close enough."""
     if use_cache:
         cached = selectors.semantic_cache_lookup(user_id=user_id, vector=vector)
         telemetry.cache_lookup(hit=cached.prompt is not None)
         if cached.prompt is not None:
             return cached.prompt.response, cached.prompt.metadata.model_used, {"cache": cached.as_info()}
-    generation = get_generator().generate(text)
-    seconds = generation.duration_ms / 1000
-    details = {
-        "generation": generation.params,
-        "prompt_tokens": generation.prompt_tokens,
-        "completion_tokens": generation.completion_tokens,
-        "generation_ms": generation.duration_ms,
-        "tokens_per_second": round(generation.completion_tokens / seconds, 1) if seconds else None,
-    }
+    generation = get_generator().generate(conversation or text, params=params)
+    details = _generation_details(generation)
     if use_cache:
         details["cache"] = cached.as_info()
     return generation.text, generation.model, details
 
 
-def prompt_create(*, user_id: int, text: str, send_via_websocket: bool = False, use_cache: bool = False) -> Prompt:
-    """Answer `text` (with the model, or from the user's semantic cache), embed and store it, then notify."""
-    prompt = _save_pending(user_id=user_id, text=text, send_via_websocket=send_via_websocket)
-    try:
-        embedder = get_embedder()
-        started = time.perf_counter()
-        vector = embedder.embed([text])[0]
-        embedding_ms = round((time.perf_counter() - started) * 1000, 1)
-        response, model_used, details = _answer(user_id=user_id, text=text, vector=vector, use_cache=use_cache)
-    except ModelError as exc:
-        _mark_failed(prompt, str(exc))
-        raise PromptFailedError(prompt_id=prompt.pk, reason=str(exc)) from exc
-
+def _store(prompt: Prompt, *, response: str, model_used: str, details: dict, embedded, send_via_websocket: bool):
+    """Store the answer and embedding in one short transaction; index it, and push it on commit."""
+    embedder, vector, embedding_ms = embedded
+    user_id = prompt.user_id
     extra_info = {
+        **_extra_info(prompt),
         "status": Prompt.Status.COMPLETED,
         **details,
         "embedding_model": embedder.model_name,
@@ -104,9 +126,66 @@ def prompt_create(*, user_id: int, text: str, send_via_websocket: bool = False, 
         get_index().write(user_id=user_id, ids=[prompt.pk], vectors=vector.reshape(1, -1))
 
         if send_via_websocket:
-            payload = push_payload(prompt, int(vector.shape[0]))
+            payload = push_payload(prompt, int(vector.shape[0]), finish_reason=details.get("finish_reason"))
             transaction.on_commit(lambda: push_to_user(user_id, payload))
     return Prompt.objects.select_related("metadata", "embedding").get(pk=prompt.pk)
+
+
+def complete_prompt(
+    prompt: Prompt, generation: Generation, *, response: str | None = None, send_via_websocket: bool = False
+) -> Prompt:
+    """Embed and store a prompt answered by `generation` (a stream stores exactly the `response` it showed)."""
+    response = generation.text if response is None else response
+    try:
+        embedded = _embed(prompt.text)
+    except ModelError as exc:
+        raise fail_prompt(prompt, exc, partial_response=response) from exc
+    details = _generation_details(generation)
+    return _store(
+        prompt,
+        response=response,
+        model_used=generation.model,
+        details=details,
+        embedded=embedded,
+        send_via_websocket=send_via_websocket,
+    )
+
+
+def prompt_create(
+    *,
+    user_id: int,
+    text: str,
+    send_via_websocket: bool = False,
+    use_cache: bool = False,
+    conversation: list[dict] | None = None,
+    params: SamplingParams | None = None,
+    source: dict | None = None,
+) -> Prompt:
+    """Answer `text` (or the `conversation` ending with it) with the model, or from the user's semantic
+    cache; embed and store it, then notify. Raises GenerationBusyError, storing nothing, when this
+    process already admits as many generations as it may."""
+    with generation_slots.slot():
+        prompt = _save_pending(user_id=user_id, text=text, send_via_websocket=send_via_websocket, source=source)
+        try:
+            embedded = _embed(text)
+            response, model_used, details = _answer(
+                user_id=user_id,
+                text=text,
+                vector=embedded[1],
+                use_cache=use_cache,
+                conversation=conversation,
+                params=params,
+            )
+        except ModelError as exc:
+            raise fail_prompt(prompt, exc) from exc
+    return _store(
+        prompt,
+        response=response,
+        model_used=model_used,
+        details=details,
+        embedded=embedded,
+        send_via_websocket=send_via_websocket,
+    )
 
 
 def prompt_delete(*, user_id: int, prompt_id: int) -> bool:

@@ -8,13 +8,14 @@ from rest_framework.views import APIView
 
 from prompt_forge.common.exceptions import json_error
 
-from . import selectors, services
+from . import selectors, services, streaming
 from .serializers import (
     InvalidRequestError,
     PromptSerializer,
     ScoredPromptSerializer,
     SimilarQuerySerializer,
     parse_prompt_request,
+    parse_stream_flag,
 )
 from .throttles import PROMPT_THROTTLES
 
@@ -39,14 +40,18 @@ class PromptListCreateView(APIView):
     def post(self, request: Request) -> Response:
         try:
             body = parse_prompt_request(request.data)
+            stream = parse_stream_flag(request.data, body.send_via_websocket)
         except InvalidRequestError as exc:
             return json_error(str(exc), status.HTTP_400_BAD_REQUEST)
-        prompt = services.prompt_create(
-            user_id=request.user.pk,
-            text=body.text,
-            send_via_websocket=body.send_via_websocket,
-            use_cache=body.use_cache,
-        )
+        if stream:
+            prompt = streaming.prompt_stream_to_user(user_id=request.user.pk, text=body.text)
+        else:
+            prompt = services.prompt_create(
+                user_id=request.user.pk,
+                text=body.text,
+                send_via_websocket=body.send_via_websocket,
+                use_cache=body.use_cache,
+            )
         return Response(PromptSerializer(prompt).data, status=status.HTTP_201_CREATED)
 
 

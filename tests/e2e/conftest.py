@@ -40,9 +40,17 @@ def _postgres_database(name: str, action: str) -> None:
 
 
 class LiveServer:
+    """One uvicorn process. `share_database_with` makes a second worker of the same deployment."""
+
     ready_path = "/readyz"  # a subclass serving without a working model waits for /healthz instead
 
-    def __init__(self, *, data_dir: Path, env_overrides: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        data_dir: Path,
+        env_overrides: dict[str, str] | None = None,
+        share_database_with: "LiveServer | None" = None,
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
@@ -62,7 +70,10 @@ class LiveServer:
             "PYTHONUNBUFFERED": "1",
             **(env_overrides or {}),
         }
-        if self.env.get("DATABASE_HOST"):
+        if share_database_with is not None:
+            self.env["DATABASE_NAME"] = share_database_with.env.get("DATABASE_NAME", "")
+            self.env["SQLITE_PATH"] = str(share_database_with.data_dir / "db.sqlite3")
+        elif self.env.get("DATABASE_HOST"):
             self.postgres_name = f"pf_e2e_{uuid.uuid4().hex[:10]}"
             self.env["DATABASE_NAME"] = self.postgres_name
         self.process: subprocess.Popen | None = None
@@ -78,7 +89,7 @@ class LiveServer:
 
     def command(self) -> list[str]:
         return [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
-                "--port", str(self.port), "--ws", "websockets"]  # fmt: skip
+                "--port", str(self.port), "--ws", "websockets", "--ws-max-size", "65536"]  # fmt: skip
 
     def wait_ready(self) -> None:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S

@@ -81,12 +81,22 @@ async def test_websocket_push_reaches_only_the_owner(api_user):
             await asyncio.wait_for(stranger_socket.recv(), 1.0)
 
 
-@pytest.mark.parametrize("query", ["", "?token=", "?token=not-a-jwt"])
-async def test_websocket_refuses_missing_or_invalid_token(server_process, query):
+@pytest.mark.parametrize("query", ["?token=", "?token=not-a-jwt"])
+async def test_websocket_refuses_invalid_token(server_process, query):
     with pytest.raises(websockets.InvalidStatus) as refused:
         async with websockets.connect(f"{server_process.ws_url}/ws/prompts/{query}"):
             pass
     assert refused.value.response.status_code == 403
+
+
+async def test_websocket_without_token_must_authenticate_first(server_process):
+    # No token in the URL: the socket opens, but anything other than {"type": "auth"} closes it.
+    async with websockets.connect(f"{server_process.ws_url}/ws/prompts/") as ws:
+        await ws.send(json.dumps({"type": "prompt", "prompt": "hi"}))
+        assert (await _receive_json(ws))["type"] == "error"
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await ws.recv()
+    assert closed.value.rcvd.code == 4401
 
 
 async def test_websocket_refuses_foreign_origin(api_user):

@@ -1,0 +1,113 @@
+"""Validation of /v1/chat/completions bodies (the subset of OpenAI's fields that applies here)."""
+
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from prompt_forge.ai.base import SamplingParams
+
+from .errors import OpenAIError
+
+ROLES = {"system", "developer", "user", "assistant"}
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    model: str
+    messages: list[dict]  # [{"role", "content": str}], ending with the user's message
+    text: str  # that last user message: what lands in the history
+    stream: bool
+    include_usage: bool
+    params: SamplingParams
+
+
+def _invalid(message: str, param: str | None = None) -> OpenAIError:
+    return OpenAIError(400, message, param=param)
+
+
+def _content_text(content, index: int) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list) and all(
+        isinstance(part, dict) and part.get("type") == "text" and isinstance(part.get("text"), str) for part in content
+    ):
+        return "".join(part["text"] for part in content)
+    raise _invalid("content must be a string or a list of text parts", f"messages[{index}].content")
+
+
+def _messages(raw) -> list[dict]:
+    if not isinstance(raw, list) or not raw:
+        raise _invalid("messages must be a non-empty list", "messages")
+    messages = []
+    for index, message in enumerate(raw):
+        if not isinstance(message, dict) or message.get("role") not in ROLES:
+            raise _invalid(f"role must be one of {sorted(ROLES)}", f"messages[{index}].role")
+        role = "system" if message["role"] == "developer" else message["role"]
+        messages.append({"role": role, "content": _content_text(message.get("content"), index)})
+    if messages[-1]["role"] != "user" or not messages[-1]["content"].strip():
+        raise _invalid("the last message must be a non-empty user message", "messages")
+    if sum(len(message["content"]) for message in messages) > settings.CHAT_MAX_CHARS:
+        raise _invalid(f"messages must total at most {settings.CHAT_MAX_CHARS} characters", "messages")
+    if len(messages[-1]["content"]) > settings.PROMPT_MAX_CHARS:
+        raise _invalid(f"the user message must be at most {settings.PROMPT_MAX_CHARS} characters", "messages")
+    return messages
+
+
+def _number(body: dict, name: str, low: float, high: float, default: float) -> float:
+    value = body.get(name)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise _invalid(f"{name} must be a number from {low:g} to {high:g}", name)
+    return float(value)
+
+
+def _params(body: dict) -> SamplingParams:
+    limit = settings.GENERATION_MAX_NEW_TOKENS
+    max_tokens = body.get("max_completion_tokens", body.get("max_tokens"))
+    if max_tokens is not None and (isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens < 1):
+        raise _invalid("max_tokens must be a positive integer", "max_tokens")
+    stop = body.get("stop")
+    if isinstance(stop, str):
+        stop = [stop]
+    if stop is not None and (not isinstance(stop, list) or len(stop) > 4 or not all(isinstance(s, str) for s in stop)):
+        raise _invalid("stop must be a string or a list of at most 4 strings", "stop")
+    if body.get("n", 1) != 1:
+        raise _invalid("only n=1 is supported", "n")
+    return SamplingParams(
+        # Longer requests are answered up to the server's limit; finish_reason "length" says so.
+        max_new_tokens=min(max_tokens, limit) if max_tokens else limit,
+        temperature=_number(body, "temperature", 0, 2, 0.0),
+        top_p=_number(body, "top_p", 0.01, 1, 1.0),
+        stop=tuple(s for s in stop or () if s),
+    )
+
+
+def parse_chat_request(raw_body: bytes, *, served_model: str) -> ChatRequest:
+    try:
+        body = json.loads(raw_body or b"")
+    except ValueError as exc:
+        raise _invalid("the request body must be JSON") from exc
+    if not isinstance(body, dict):
+        raise _invalid("the request body must be a JSON object")
+    model = body.get("model")
+    if not isinstance(model, str) or not model:
+        raise _invalid("model is required", "model")
+    if model != served_model:
+        raise OpenAIError(404, f"The model '{model}' does not exist", param="model", code="model_not_found")
+    stream = body.get("stream", False)
+    if not isinstance(stream, bool):
+        raise _invalid("stream must be true or false", "stream")
+    options = body.get("stream_options") or {}
+    if not isinstance(options, dict):
+        raise _invalid("stream_options must be an object", "stream_options")
+    messages = _messages(body.get("messages"))
+    return ChatRequest(
+        model=model,
+        messages=messages,
+        text=messages[-1]["content"].strip(),
+        stream=stream,
+        include_usage=bool(options.get("include_usage")),
+        params=_params(body),
+    )

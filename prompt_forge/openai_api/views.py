@@ -1,0 +1,121 @@
+"""/v1 endpoints: async views (server-sent events stream from an async iterator under ASGI).
+
+Authentication is the same JWT access token as the rest of the API, sent as `Authorization: Bearer`.
+Every chat completion is stored in the caller's history like any prompt.
+"""
+
+import time
+from collections.abc import AsyncIterator
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.http import JsonResponse, StreamingHttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
+
+from prompt_forge.ai.admission import GenerationBusyError
+from prompt_forge.common.exceptions import PromptFailedError
+from prompt_forge.prompts.services import prompt_create
+from prompt_forge.prompts.streaming import StreamDelta, StreamDone, StreamStarted, prompt_stream, stream_in_thread
+from prompt_forge.prompts.throttles import prompt_throttle_wait
+
+from . import responses
+from .errors import OpenAIError, throttled, unauthorized
+from .requests import ChatRequest, parse_chat_request
+
+SOURCE = {"source": "v1/chat/completions"}
+
+
+@sync_to_async
+def _authenticate(request):
+    try:
+        result = JWTAuthentication().authenticate(request)
+    except (InvalidToken, AuthenticationFailed):
+        return None
+    return result[0] if result else None
+
+
+def _method_not_allowed(allowed: str) -> JsonResponse:
+    return OpenAIError(405, f"use {allowed}").response()
+
+
+@csrf_exempt  # bearer tokens, no cookies: nothing for CSRF to protect
+async def models(request):
+    if request.method != "GET":
+        return _method_not_allowed("GET")
+    if await _authenticate(request) is None:
+        return unauthorized().response()
+    return JsonResponse(responses.model_list(settings.GENERATION_MODEL))
+
+
+@csrf_exempt
+async def chat_completions(request):
+    if request.method != "POST":
+        return _method_not_allowed("POST")
+    user = await _authenticate(request)
+    try:
+        if user is None:
+            raise unauthorized()
+        chat = parse_chat_request(request.body, served_model=settings.GENERATION_MODEL)
+        wait = await sync_to_async(prompt_throttle_wait)(user)
+        if wait is not None:
+            raise throttled(wait)
+        if chat.stream:
+            return await _stream_response(user.pk, chat)
+        prompt = await sync_to_async(prompt_create)(
+            user_id=user.pk, text=chat.text, conversation=chat.messages, params=chat.params, source=SOURCE
+        )
+    except OpenAIError as exc:
+        return exc.response()
+    except (GenerationBusyError, PromptFailedError) as exc:
+        return OpenAIError.from_exception(exc).response()
+    return JsonResponse(responses.chat_completion(prompt, model=chat.model))
+
+
+async def _stream_response(user_id: int, chat: ChatRequest) -> StreamingHttpResponse:
+    events = stream_in_thread(
+        lambda: prompt_stream(
+            user_id=user_id, text=chat.text, conversation=chat.messages, params=chat.params, source=SOURCE
+        )
+    )
+    # The first event is awaited before answering, so a full server still gets a real 503 status.
+    first = await anext(events)
+    response = StreamingHttpResponse(_sse(first, events, chat), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # proxies must not buffer the stream
+    return response
+
+
+async def _sse(first: StreamStarted, events: AsyncIterator, chat: ChatRequest) -> AsyncIterator[str]:
+    prompt_id, created, model = first.prompt.pk, int(time.time()), chat.model
+    yield responses.sse(
+        responses.chunk(prompt_id, model=model, created=created, delta={"role": "assistant", "content": ""})
+    )
+    try:
+        async for event in events:
+            if isinstance(event, StreamDelta):
+                delta = {"content": event.text}
+                yield responses.sse(responses.chunk(prompt_id, model=model, created=created, delta=delta))
+            elif isinstance(event, StreamDone):
+                generation = event.generation
+                yield responses.sse(
+                    responses.chunk(
+                        prompt_id, model=model, created=created, delta={}, finish_reason=generation.finish_reason
+                    )
+                )
+                if chat.include_usage:
+                    yield responses.sse(
+                        responses.usage_chunk(
+                            prompt_id,
+                            model=model,
+                            created=created,
+                            prompt_tokens=generation.prompt_tokens,
+                            completion_tokens=generation.completion_tokens,
+                        )
+                    )
+    except PromptFailedError as exc:
+        # Headers are gone already: OpenAI's clients raise on an error event in the stream.
+        yield responses.sse(OpenAIError.from_exception(exc).body)
+        return
+    yield responses.sse("[DONE]")

@@ -36,6 +36,7 @@ def base_env(data_dir: Path, **extra: str) -> dict[str, str]:
         # One OpenMP thread per process: on a shared 2-core machine, threads that spin-wait for a
         # descheduled sibling make each query embedding 10x slower.
         "OMP_NUM_THREADS": "1",
+        "JWT_ACCESS_MINUTES": "1440",  # a 100k run outlasts the default 15-minute token
         **extra,
     }
 

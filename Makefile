@@ -23,8 +23,9 @@ venv: $(STAMP)
 migrate: venv
 	$(PY) manage.py migrate --noinput
 
+# --no-proxy-headers: the app alone decides whom to trust in X-Forwarded-For (TRUSTED_PROXY_COUNT).
 run: migrate
-	$(PY) -m uvicorn config.asgi:application --host $(HOST) --port $(PORT) --ws websockets --ws-max-size 65536
+	$(PY) -m uvicorn config.asgi:application --host $(HOST) --port $(PORT) --ws websockets --ws-max-size 65536 --no-proxy-headers
 
 test: venv
 	$(PY) -m pytest

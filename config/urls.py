@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from prompt_forge.common import views as common_views
 from prompt_forge.common.urls import with_and_without_slash
@@ -9,11 +10,15 @@ urlpatterns = [
     path("", include("prompt_forge.accounts.urls")),
     path("", include("prompt_forge.prompts.urls")),
     path("", include("prompt_forge.openai_api.urls")),
+    *with_and_without_slash("api/schema", SpectacularAPIView.as_view(), name="schema"),
+    *with_and_without_slash("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("healthz", common_views.healthz, name="healthz"),
     path("readyz", common_views.readyz, name="readyz"),
     *with_and_without_slash("metrics", common_views.metrics, name="metrics"),
     path("", include("prompt_forge.web.urls")),
 ]
 
+handler400 = "prompt_forge.common.exceptions.handler400"
+handler403 = "prompt_forge.common.exceptions.handler403"
 handler404 = "prompt_forge.common.exceptions.handler404"
 handler500 = "prompt_forge.common.exceptions.handler500"

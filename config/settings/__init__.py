@@ -1,6 +1,7 @@
 """Settings are split by concern; every value comes from the environment (see .env.example)."""
 
 from .ai import *  # noqa: F403
+from .api_docs import *  # noqa: F403
 from .base import *  # noqa: F403
 from .channels import *  # noqa: F403
 from .jwt import *  # noqa: F403

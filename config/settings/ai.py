@@ -3,13 +3,15 @@
 from pathlib import Path
 
 from .base import DATA_DIR
-from .env import env_int, env_str
+from .env import env_float, env_int, env_str
 
 # Dotted paths of the backends (DRF-style import_string), so tests and deployments can swap them.
 GENERATION_BACKEND = env_str("GENERATION_BACKEND", "transformers")
 GENERATION_MODEL = env_str("GENERATION_MODEL", "HuggingFaceTB/SmolLM2-135M-Instruct")
 GENERATION_MAX_NEW_TOKENS = env_int("GENERATION_MAX_NEW_TOKENS", 128)
 GENERATION_THREADS = env_int("GENERATION_THREADS", 0)  # 0: let torch decide
+# A request waits at most this long for an answer (504 after it; the prompt is kept and retriable). 0: no limit.
+GENERATION_TIMEOUT_S = env_float("GENERATION_TIMEOUT_S", 120.0)
 
 EMBEDDING_BACKEND = env_str("EMBEDDING_BACKEND", "sentence-transformers")
 EMBEDDING_MODEL = env_str("EMBEDDING_MODEL", "all-MiniLM-L6-v2")

@@ -23,6 +23,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework_simplejwt",
+    "rest_framework_simplejwt.token_blacklist",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "channels",
     "django_prometheus",
     "prompt_forge.common",
@@ -37,6 +40,7 @@ MIDDLEWARE = [
     # First and last: django-prometheus measures everything in between.
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "prompt_forge.common.request_log.RequestLogMiddleware",
+    "prompt_forge.common.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves the browser UI's static files under any server (uvicorn, gunicorn, runserver).
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -46,6 +50,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "prompt_forge.common.exceptions.DatabaseErrorMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -136,8 +141,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["prompt_forge.common.parsers.StrictJSONParser"],
     "EXCEPTION_HANDLER": "prompt_forge.common.exceptions.json_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {
         "burst": env_str("THROTTLE_RATE_BURST", "1/second"),
         "sustained": env_str("THROTTLE_RATE_SUSTAINED", "10/minute"),

@@ -1,13 +1,26 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.db import models
 from rest_framework import serializers
+from rest_framework_simplejwt.serializers import (
+    PasswordField,
+    TokenBlacklistSerializer,
+    TokenObtainPairSerializer,
+    TokenRefreshSerializer,
+)
+
+from prompt_forge.common.fields import StrictCharField, StrictEmailField, StringOnlyMixin
 
 User = get_user_model()
 
 
 class SignUpSerializer(serializers.ModelSerializer):
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
-    password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=128)
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,  # username: a JSON string, never a number turned into one
+    }
+    email = StrictEmailField(required=False, allow_blank=True, default="")
+    password = StrictCharField(write_only=True, trim_whitespace=False, max_length=128)
 
     class Meta:
         model = User
@@ -21,3 +34,23 @@ class SignUpSerializer(serializers.ModelSerializer):
         except Exception as exc:  # django.core.exceptions.ValidationError
             raise serializers.ValidationError({"password": list(getattr(exc, "messages", [str(exc)]))}) from exc
         return attrs
+
+
+# The token endpoints take strings only, like sign-up (set in SIMPLE_JWT in config/settings/jwt.py).
+class StrictPasswordField(StringOnlyMixin, PasswordField):
+    pass
+
+
+class StrictTokenObtainPairSerializer(TokenObtainPairSerializer):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[self.username_field] = StrictCharField(write_only=True)
+        self.fields["password"] = StrictPasswordField()
+
+
+class StrictTokenRefreshSerializer(TokenRefreshSerializer):
+    refresh = StrictCharField()
+
+
+class StrictTokenBlacklistSerializer(TokenBlacklistSerializer):
+    refresh = StrictCharField(write_only=True)

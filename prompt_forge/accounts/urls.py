@@ -6,4 +6,5 @@ urlpatterns = [
     *with_and_without_slash("api/signup", views.SignUpView.as_view(), name="signup"),
     *with_and_without_slash("api/token", views.TokenView.as_view(), name="token"),
     *with_and_without_slash("api/token/refresh", views.TokenRefresh.as_view(), name="token-refresh"),
+    *with_and_without_slash("api/logout", views.LogoutView.as_view(), name="logout"),
 ]

@@ -8,14 +8,19 @@ import logging
 import os
 import time
 
+from django.db import DatabaseError
+
 from prompt_forge.common.metrics import WEBSOCKET_CONNECTIONS, WORKER_REQUESTS
 
 logger = logging.getLogger("prompt_forge.requests")
 
 
 def _user_id(user) -> str:
-    if user is not None and getattr(user, "is_authenticated", False):
-        return str(user.pk)
+    try:
+        if user is not None and getattr(user, "is_authenticated", False):
+            return str(user.pk)
+    except DatabaseError:  # a session user not loaded yet, and the database is down: log, don't fail
+        return "-"
     return "-"
 
 

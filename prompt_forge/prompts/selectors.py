@@ -19,8 +19,14 @@ def prompt_list(*, user_id: int) -> QuerySet[Prompt]:
     return Prompt.objects.filter(user_id=user_id).select_related("metadata", "embedding").order_by("-created_at", "-id")
 
 
+# Primary keys are 64-bit signed integers; a larger id from a URL cannot exist (and would overflow the query).
+MAX_ID = 2**63 - 1
+
+
 def prompt_get(*, user_id: int, prompt_id: int) -> Prompt | None:
     """The user's own prompt, or None (another user's prompt is indistinguishable from a missing one)."""
+    if not 0 < prompt_id <= MAX_ID:
+        return None
     return prompt_list(user_id=user_id).filter(pk=prompt_id).first()
 
 

@@ -48,6 +48,33 @@ class ScoredPromptSerializer(PromptSerializer):
         fields = [*PromptSerializer.Meta.fields, "score"]
 
 
+def validate_query(params, serializer_class: type[serializers.Serializer]) -> dict:
+    """Validated query parameters, or InvalidRequestError naming the first bad one.
+
+    Each parameter may be given once, and an empty value is validated like any other (a QueryDict
+    would let `limit=` pass as absent). Messages about `q` stand alone; others start with the name.
+    """
+    values = {}
+    for name in serializer_class().fields:
+        given = params.getlist(name)
+        if len(given) > 1:
+            raise InvalidRequestError(f"{name}: give this parameter at most once")
+        if given:
+            values[name] = given[0]
+    serializer = serializer_class(data=values)
+    if not serializer.is_valid():
+        field, messages = next(iter(serializer.errors.items()))
+        raise InvalidRequestError(str(messages[0]) if field == "q" else f"{field}: {messages[0]}")
+    return serializer.validated_data
+
+
+class PageQuerySerializer(serializers.Serializer):
+    """`limit` and `offset` of GET /prompts/: integers or absent (a limit above 100 is capped to 100)."""
+
+    limit = serializers.IntegerField(required=False, min_value=1)
+    offset = serializers.IntegerField(required=False, min_value=0)
+
+
 class SimilarQuerySerializer(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True, trim_whitespace=True)
     k = serializers.IntegerField(required=False, min_value=1, max_value=50, default=5)

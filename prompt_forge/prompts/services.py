@@ -2,12 +2,17 @@
 
 import logging
 import time
+from datetime import timedelta
 
 import numpy as np
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from prompt_forge.ai.admission import generation_slots
 from prompt_forge.ai.base import Generation, ModelError, SamplingParams
+from prompt_forge.ai.deadline import generate_within
 from prompt_forge.ai.registry import get_embedder, get_generator
 from prompt_forge.common.exceptions import PromptFailedError
 from prompt_forge.search import journal, telemetry
@@ -92,7 +97,9 @@ def _answer(
         telemetry.cache_lookup(hit=cached.prompt is not None)
         if cached.prompt is not None:
             return cached.prompt.response, cached.prompt.metadata.model_used, {"cache": cached.as_info()}
-    generation = get_generator().generate(conversation or text, params=params)
+    generation = generate_within(
+        get_generator(), conversation or text, params=params, timeout_s=settings.GENERATION_TIMEOUT_S
+    )
     details = _generation_details(generation)
     if use_cache:
         details["cache"] = cached.as_info()
@@ -188,8 +195,54 @@ def prompt_create(
     )
 
 
+class PromptNotRetriableError(Exception):
+    """The prompt already has an answer, or another request is answering it right now."""
+
+
+def prompt_retry(*, user_id: int, prompt_id: int) -> Prompt | None:
+    """Answer again a prompt of this user whose generation failed (or was orphaned by a crash).
+
+    None when the prompt does not exist or belongs to someone else.
+    """
+    prompt = selectors.prompt_get(user_id=user_id, prompt_id=prompt_id)
+    if prompt is None:
+        return None
+    # A pending prompt older than any request could wait was left behind by a stopped process.
+    orphaned_before = timezone.now() - timedelta(seconds=2 * max(settings.GENERATION_TIMEOUT_S, 60))
+    retriable = Q(status=Prompt.Status.FAILED) | Q(status=Prompt.Status.PENDING, created_at__lt=orphaned_before)
+    with generation_slots.slot():
+        # Claim it atomically, so two simultaneous retries don't both run the model.
+        claimed = Prompt.objects.filter(retriable, pk=prompt.pk, user_id=user_id).update(status=Prompt.Status.PENDING)
+        if not claimed:
+            raise PromptNotRetriableError(
+                "prompt already has an answer"
+                if prompt.status == Prompt.Status.COMPLETED
+                else "prompt is being answered right now"
+            )
+        # The previous failure is history: a completed prompt shows no stale error.
+        info = {k: v for k, v in _extra_info(prompt).items() if k not in ("status", "error")}
+        PromptMetadata.objects.filter(prompt=prompt).update(extra_info=info or None)
+        try:
+            embedded = _embed(prompt.text)
+            response, model_used, details = _answer(
+                user_id=user_id, text=prompt.text, vector=embedded[1], use_cache=False, conversation=None, params=None
+            )
+        except ModelError as exc:
+            raise fail_prompt(prompt, exc) from exc
+    return _store(
+        prompt,
+        response=response,
+        model_used=model_used,
+        details=details,
+        embedded=embedded,
+        send_via_websocket=prompt.metadata.sent_via_websocket,
+    )
+
+
 def prompt_delete(*, user_id: int, prompt_id: int) -> bool:
     """Delete the user's own prompt; False when it does not exist or belongs to someone else."""
+    if not 0 < prompt_id <= selectors.MAX_ID:
+        return False
     with transaction.atomic():
         deleted, _ = Prompt.objects.filter(user_id=user_id, pk=prompt_id).delete()
         if deleted:

@@ -4,14 +4,14 @@ from types import SimpleNamespace
 
 from rest_framework.throttling import UserRateThrottle
 
-from prompt_forge.common.throttles import SettingsRateMixin
+from prompt_forge.common.throttles import AtomicWindowMixin, SettingsRateMixin
 
 
-class BurstRateThrottle(SettingsRateMixin, UserRateThrottle):
+class BurstRateThrottle(AtomicWindowMixin, SettingsRateMixin, UserRateThrottle):
     scope = "burst"
 
 
-class SustainedRateThrottle(SettingsRateMixin, UserRateThrottle):
+class SustainedRateThrottle(AtomicWindowMixin, SettingsRateMixin, UserRateThrottle):
     scope = "sustained"
 
 

@@ -9,13 +9,16 @@ from rest_framework.views import APIView
 from prompt_forge.common.exceptions import json_error
 
 from . import selectors, services, streaming
+from .api_docs import create_schema, delete_schema, list_schema, retrieve_schema, retry_schema, similar_schema
 from .serializers import (
     InvalidRequestError,
+    PageQuerySerializer,
     PromptSerializer,
     ScoredPromptSerializer,
     SimilarQuerySerializer,
     parse_prompt_request,
     parse_stream_flag,
+    validate_query,
 )
 from .throttles import PROMPT_THROTTLES
 
@@ -32,11 +35,17 @@ class PromptListCreateView(APIView):
         # Generation is the expensive part; reading one's own history is not rate limited as tightly.
         return [throttle() for throttle in PROMPT_THROTTLES] if self.request.method == "POST" else []
 
+    @list_schema
     def get(self, request: Request) -> Response:
+        try:
+            validate_query(request.query_params, PageQuerySerializer)
+        except InvalidRequestError as exc:
+            return json_error(str(exc), status.HTTP_400_BAD_REQUEST)
         paginator = PromptPagination()
         page = paginator.paginate_queryset(selectors.prompt_list(user_id=request.user.pk), request, view=self)
         return paginator.get_paginated_response(PromptSerializer(page, many=True).data)
 
+    @create_schema
     def post(self, request: Request) -> Response:
         try:
             body = parse_prompt_request(request.data)
@@ -58,16 +67,34 @@ class PromptListCreateView(APIView):
 class PromptDetailView(APIView):
     """GET or DELETE one of the user's own prompts; anyone else's id answers 404."""
 
+    @retrieve_schema
     def get(self, request: Request, pk: int) -> Response:
         prompt = selectors.prompt_get(user_id=request.user.pk, prompt_id=pk)
         if prompt is None:
             return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
         return Response(PromptSerializer(prompt).data)
 
+    @delete_schema
     def delete(self, request: Request, pk: int) -> Response:
         if not services.prompt_delete(user_id=request.user.pk, prompt_id=pk):
             return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PromptRetryView(APIView):
+    """POST: answer again one of the user's prompts whose generation failed or timed out."""
+
+    throttle_classes = PROMPT_THROTTLES
+
+    @retry_schema
+    def post(self, request: Request, pk: int) -> Response:
+        try:
+            prompt = services.prompt_retry(user_id=request.user.pk, prompt_id=pk)
+        except services.PromptNotRetriableError as exc:
+            return json_error(str(exc), status.HTTP_409_CONFLICT)
+        if prompt is None:
+            return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+        return Response(PromptSerializer(prompt).data)
 
 
 class SimilarPromptsView(APIView):
@@ -75,12 +102,12 @@ class SimilarPromptsView(APIView):
 
     throttle_classes = PROMPT_THROTTLES
 
+    @similar_schema
     def get(self, request: Request) -> Response:
-        query = SimilarQuerySerializer(data=request.query_params)
-        if not query.is_valid():
-            field, messages = next(iter(query.errors.items()))
-            return json_error(f"{field}: {messages[0]}" if field != "q" else str(messages[0]), 400)
-        params = query.validated_data
+        try:
+            params = validate_query(request.query_params, SimilarQuerySerializer)
+        except InvalidRequestError as exc:
+            return json_error(str(exc), status.HTTP_400_BAD_REQUEST)
         if not params.get("q"):
             return json_error('query parameter "q" is required', status.HTTP_400_BAD_REQUEST)
         results = selectors.prompt_similar(

@@ -1,0 +1,37 @@
+"""JSON parsing that refuses text no database can store, as a clear 400 instead of a 5xx later."""
+
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
+
+
+def _check_text(value: str) -> None:
+    if "\x00" in value:
+        raise ParseError("JSON strings must not contain NUL (\\u0000) characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate such as "\ud800"
+        raise ParseError("JSON strings must be valid Unicode text (lone surrogate found)") from exc
+
+
+def check_strings(data) -> None:
+    """Walk the parsed document without recursion (nesting depth is the client's choice)."""
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            _check_text(value)
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+
+
+class StrictJSONParser(JSONParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise ParseError("JSON parse error - document nested too deeply") from exc
+        check_strings(data)
+        return data

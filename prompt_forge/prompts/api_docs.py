@@ -1,0 +1,123 @@
+"""OpenAPI descriptions of the prompt endpoints (applied to the views as decorators)."""
+
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+
+from prompt_forge.common import openapi as docs
+
+from .serializers import PromptSerializer, ScoredPromptSerializer
+
+
+class PromptCreateSerializer(serializers.Serializer):
+    prompt = serializers.CharField(
+        max_length=settings.PROMPT_MAX_CHARS, help_text="The prompt; surrounding whitespace is trimmed."
+    )
+    send_via_websocket = serializers.BooleanField(
+        required=False, default=False, help_text="Also push the answer to every open WebSocket of yours."
+    )
+    stream = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="With send_via_websocket: stream the answer to your sockets token by token.",
+    )
+    use_cache = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Reuse the answer of your own most similar earlier prompt when it is close enough.",
+    )
+
+
+class PromptPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PromptSerializer(many=True)
+
+
+BAD_REQUEST = {400: OpenApiResponse(docs.BadRequestSerializer, "Invalid input: `error` (or `detail`) says what.")}
+PAGE = [
+    OpenApiParameter("limit", {"type": "integer", "minimum": 1}, description="Page size (default 20, capped at 100)."),
+    OpenApiParameter("offset", {"type": "integer", "minimum": 0}, description="Prompts to skip (default 0)."),
+]
+PROMPT_ID = [OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Prompt id.")]
+SIMILAR = [
+    OpenApiParameter(
+        "q",
+        {"type": "string", "minLength": 1, "maxLength": settings.SEARCH_QUERY_MAX_CHARS},
+        required=True,
+        description="Search text.",
+    ),
+    OpenApiParameter("k", {"type": "integer", "minimum": 1, "maximum": 50}, description="Results wanted (default 5)."),
+    OpenApiParameter(
+        "min_score", {"type": "number", "minimum": -1, "maximum": 1}, description="Lowest cosine similarity."
+    ),
+]
+READ = {**docs.UNAUTHENTICATED, **docs.ALWAYS}
+
+list_schema = extend_schema(
+    operation_id="prompts_list",
+    tags=["prompts"],
+    summary="Your prompts, newest first",
+    parameters=PAGE,
+    responses={200: PromptPageSerializer, **BAD_REQUEST, **READ},
+)
+create_schema = extend_schema(
+    operation_id="prompts_create",
+    tags=["prompts"],
+    summary="Answer, embed and store a prompt",
+    request=PromptCreateSerializer,
+    responses={
+        201: PromptSerializer,
+        **BAD_REQUEST,
+        **docs.UNAUTHENTICATED,
+        **docs.UNSUPPORTED_MEDIA,
+        **docs.THROTTLED,
+        **docs.TOO_LARGE,
+        **docs.MODEL_FAILED,
+    },
+)
+retrieve_schema = extend_schema(
+    operation_id="prompts_retrieve",
+    tags=["prompts"],
+    summary="One of your prompts",
+    parameters=PROMPT_ID,
+    responses={200: PromptSerializer, **docs.NOT_FOUND, **READ},
+)
+delete_schema = extend_schema(
+    operation_id="prompts_destroy",
+    tags=["prompts"],
+    summary="Delete one of your prompts (it leaves search results at once)",
+    parameters=PROMPT_ID,
+    responses={204: OpenApiResponse(description="Deleted."), **docs.NOT_FOUND, **READ},
+)
+retry_schema = extend_schema(
+    operation_id="prompts_retry",
+    tags=["prompts"],
+    summary="Answer again a prompt whose generation failed or timed out",
+    parameters=PROMPT_ID,
+    request=None,
+    responses={
+        200: PromptSerializer,
+        **docs.NOT_FOUND,
+        409: OpenApiResponse(docs.ErrorSerializer, "Already answered, or being answered right now."),
+        **docs.UNAUTHENTICATED,
+        **docs.THROTTLED,
+        **docs.TOO_LARGE,
+        **docs.MODEL_FAILED,
+    },
+)
+similar_schema = extend_schema(
+    operation_id="prompts_similar",
+    tags=["prompts"],
+    summary="Your prompts closest in meaning to q, most similar first",
+    parameters=SIMILAR,
+    responses={
+        200: ScoredPromptSerializer(many=True),
+        **BAD_REQUEST,
+        **docs.THROTTLED,
+        **READ,
+        503: OpenApiResponse(docs.ModelFailureSerializer, "The embedding model or the database is unavailable."),
+    },
+)

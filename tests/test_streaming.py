@@ -109,11 +109,11 @@ async def test_expired_token_closes_the_socket_and_a_fresh_one_extends_it(make_u
     assert (await socket.receive_output(timeout=3))["code"] == 4401
 
     renewed = await open_socket()
-    await renewed.send_json_to({"type": "auth", "token": token_for(user, timedelta(seconds=1))})
-    assert await renewed.receive_json_from() == CONNECTED
+    await renewed.send_json_to({"type": "auth", "token": token_for(user, timedelta(seconds=3))})
+    assert await renewed.receive_json_from(timeout=5) == CONNECTED
     await renewed.send_json_to({"type": "auth", "token": token_for(user)})
-    assert (await renewed.receive_json_from())["type"] == "auth.renewed"
-    assert await renewed.receive_nothing(timeout=1.5)  # still open after the first token lapsed
+    assert (await renewed.receive_json_from(timeout=5))["type"] == "auth.renewed"
+    assert await renewed.receive_nothing(timeout=3.5)  # still open after the first token lapsed
     await renewed.disconnect()
 
 

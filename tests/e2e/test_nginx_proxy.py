@@ -85,6 +85,8 @@ def test_https_proxies_to_the_app_and_hides_metrics(nginx):
         assert httpx.get(f"{nginx['https']}{path}", verify=False).status_code == 404
     static = httpx.get(f"{nginx['https']}/static/admin/css/base.css", verify=False)
     assert static.status_code == 200 and "max-age=604800" in static.headers["cache-control"]
+    ui_script = httpx.get(f"{nginx['https']}/static/web/app.js", verify=False)
+    assert ui_script.status_code == 200 and "max-age=604800" not in ui_script.headers.get("cache-control", "")
 
 
 def test_websocket_upgrade_and_no_token_in_the_access_log(nginx, api_user):

@@ -21,6 +21,16 @@ def score_of(card) -> float:
     return float(card.locator(".score").inner_text().split()[-1])
 
 
+# Records each state of the answer while it is being generated (streamed pieces appear one by one).
+RECORD_STREAMED_STATES = """() => {
+  window.answerStates = [];
+  new MutationObserver(() => {
+    const text = document.querySelector("#answer[aria-busy] .answer-text")?.textContent;
+    if (text && window.answerStates.at(-1) !== text) window.answerStates.push(text);
+  }).observe(document.querySelector("#answer"), { subtree: true, childList: true, characterData: true });
+}"""
+
+
 def test_sign_up_ask_search_delete_log_out_and_log_in(server_process, browser_page):
     page = browser_page
     username = new_username("web")
@@ -33,9 +43,15 @@ def test_sign_up_ask_search_delete_log_out_and_log_in(server_process, browser_pa
     expect(page.locator("#live-status")).to_have_text("live")
     expect(page.locator("#history-list")).to_contain_text("No prompts yet")
 
+    page.evaluate(RECORD_STREAMED_STATES)
     ask(page, "What is the capital of France?")
     answer = page.locator("#answer")
     expect(answer.locator(".answer-text")).to_contain_text("Paris")
+    # The answer arrived piece by piece over the WebSocket, each piece extending the last, ending as stored.
+    final = answer.locator(".answer-text").inner_text()
+    states = page.evaluate("window.answerStates")
+    assert len(states) >= 2, states
+    assert all(final.startswith(state) for state in states), (states, final)
     expect(answer.locator(".meta")).to_contain_text("SmolLM2-135M-Instruct")
     expect(answer.locator(".meta")).to_contain_text("tokens in")
     expect(page.get_by_label("Your prompt", exact=True)).to_have_value("")

@@ -49,7 +49,7 @@ async function send(path, { method = "GET", body, token } = {}) {
   return { ok: response.ok, status: response.status, data, retryAfter: retryAfter === null ? null : Number(retryAfter) };
 }
 
-function secondsLeft(token) {
+export function secondsLeft(token) {
   try {
     const payload = JSON.parse(atob(token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
     return payload.exp - Date.now() / 1000;

@@ -26,8 +26,9 @@ const live = createLive({
     liveStatus.textContent = LIVE_LABELS[state] ?? state;
   },
   onMessage(message) {
-    // A push for a prompt answered elsewhere (another tab or client): show it in the history.
-    if (message.message === "Prompt response ready" && !byId("history-list").querySelector(`[data-prompt-id="${message.id}"]`)) {
+    if (composer.onLiveMessage(message)) return;
+    // A prompt answered elsewhere (another tab or client): show it in the history.
+    if (message.type === "prompt.done" && !byId("history-list").querySelector(`[data-prompt-id="${message.id}"]`)) {
       history.showNewest();
     }
   },

@@ -16,6 +16,7 @@ export function setupComposer({ live, onCreated }) {
   const answer = byId("answer");
   const useCache = byId("use-cache");
   let busy = false;
+  let pending = null;
 
   useCache.checked = localStorage.getItem(CACHE_KEY) === "true";
   useCache.addEventListener("change", () => localStorage.setItem(CACHE_KEY, String(useCache.checked)));
@@ -39,16 +40,33 @@ export function setupComposer({ live, onCreated }) {
     }
   });
 
+  // The answer being generated: the streamed text as it arrives (when streaming), and a timer.
   function showPending(text) {
     const started = performance.now();
-    const status = el("p", { class: "answer-text pending", text: "Generating the answer…" });
-    answer.replaceChildren(el("h3", { class: "prompt-text", text }), status);
+    const streamed = el("p", { class: "answer-text" });
+    const status = el("p", { class: "answer-status", text: "Generating the answer…" });
+    answer.replaceChildren(el("p", { class: "answer-label", text: "Answer" }), el("h3", { class: "prompt-text", text }), streamed, status);
     answer.hidden = false;
-    answer.setAttribute("aria-busy", "true");
+    answer.setAttribute("aria-busy", "true"); // screen readers wait for the whole answer
     const timer = setInterval(() => {
-      status.textContent = `Generating the answer… ${Math.round((performance.now() - started) / 1000)} s`;
+      const seconds = Math.round((performance.now() - started) / 1000);
+      status.textContent = `${streamed.textContent ? "Streaming" : "Generating the answer…"} ${seconds} s`;
     }, 1000);
-    return () => clearInterval(timer);
+    return { text, id: null, streamed, stop: () => clearInterval(timer) };
+  }
+
+  // Messages from the user's WebSocket: the stream of the prompt this page is waiting for.
+  function onLiveMessage(message) {
+    if (!pending) return false;
+    if (message.type === "prompt.started" && pending.id === null && message.prompt === pending.text) {
+      pending.id = message.id;
+      return true;
+    }
+    if (message.type === "prompt.delta" && message.id === pending.id) {
+      pending.streamed.textContent += message.delta;
+      return true;
+    }
+    return message.id !== undefined && message.id === pending.id;
   }
 
   form.addEventListener("submit", async (event) => {
@@ -63,10 +81,13 @@ export function setupComposer({ live, onCreated }) {
     busy = true;
     submit.disabled = true;
     say(error, "");
-    const stopTimer = showPending(text);
-    const body = { prompt: text, send_via_websocket: live.isOpen(), use_cache: useCache.checked };
+    pending = showPending(text);
+    // Streamed over the WebSocket when it is open; a cached answer comes at once, so it is not streamed.
+    const stream = live.isOpen() && !useCache.checked;
+    const body = { prompt: text, send_via_websocket: live.isOpen(), use_cache: useCache.checked, stream };
     const result = await api("/prompts/", { method: "POST", body });
-    stopTimer();
+    pending.stop();
+    pending = null;
     answer.removeAttribute("aria-busy");
     busy = false;
     submit.disabled = false;
@@ -91,6 +112,7 @@ export function setupComposer({ live, onCreated }) {
   });
 
   return {
+    onLiveMessage,
     focus() {
       input.focus();
     },

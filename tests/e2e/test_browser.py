@@ -5,6 +5,7 @@ import json
 import time
 import uuid
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 
@@ -99,9 +100,14 @@ def test_sign_up_ask_search_delete_log_out_and_log_in(server_process, browser_pa
     expect(results).to_have_count(2)
     expect(results.filter(has_text="capital of France")).to_have_count(0)
 
+    # Logging out revokes the refresh token on the server, not just in this page.
+    refresh = page.evaluate("JSON.parse(localStorage.getItem('promptforge.session')).refresh")
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    expect(page.locator("#notice")).to_have_text("You are logged out.")
     expect(page.locator("#workspace")).to_be_hidden()
+    revoked = httpx.post(f"{server_process.url}/api/token/refresh", json={"refresh": refresh})
+    assert revoked.status_code == 401, revoked.text
     page.reload()
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()  # the tokens are gone
 
@@ -217,3 +223,20 @@ def test_history_pages_through_older_prompts(api_user, browser_page):
     expect(page.locator("#history-page")).to_have_text("Page 1 of 1")
     expect(history).to_have_count(10)
     expect(page.locator("#history-count")).to_have_text("10 prompts")
+
+
+def test_two_tabs_refreshing_at_once_both_stay_logged_in(api_user, browser_page):
+    """Refresh tokens rotate (each works once): tabs sharing one session must not both spend it."""
+    user = api_user("tabs")
+    first = browser_page
+    first.goto(user.server.url)
+    second = first.context.new_page()
+    second.goto(user.server.url)
+    set_session(first, username=user.username, access=forged_access_token(), refresh=user.refresh)
+    first.reload(wait_until="commit")
+    second.reload(wait_until="commit")
+    for page in (first, second):
+        expect(page.locator("#history-list")).to_contain_text("No prompts yet")
+        expect(page.locator("#auth-screen")).to_be_hidden()
+    stored = first.evaluate("JSON.parse(localStorage.getItem('promptforge.session'))")
+    assert stored["refresh"] != user.refresh  # rotated exactly once, and both tabs use the new pair

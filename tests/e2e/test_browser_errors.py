@@ -55,5 +55,10 @@ def test_model_failure_and_rate_limit_are_explained_and_nothing_typed_is_lost(br
     expect(page.get_by_label("Search your history by meaning")).to_have_value("Hamlet")
     expect(page.locator("#search-submit")).to_be_disabled()  # counting down to Retry-After
 
+    # The failed prompt can be retried from the history; here the rate limit answers, plainly.
+    saved.get_by_role("button", name="Retry").click()
+    expect(page.locator("#history-error")).to_contain_text("Too many requests")
+    expect(saved.locator(".answer-text")).to_contain_text("No answer: the model failed")
+
     page.reload()
     expect(page.get_by_label("Your prompt", exact=True)).to_have_value("Summarise the plot of Hamlet")

@@ -135,8 +135,9 @@ export function describeError(result) {
   const wait = retryAfter ? ` Try again in ${plural(retryAfter, "second")}.` : "";
   if (status === 0) return "Cannot reach the server. Check your connection and try again.";
   if (status === 429) return `Too many requests: the server limits how fast you can send.${wait || " Try again shortly."}`;
-  if (status === 503) {
-    const saved = data?.prompt_id ? ` (prompt #${data.prompt_id} is in your history)` : "";
+  if (status >= 502 && status <= 504) {
+    // Model unavailable (503), inference server failed (502) or timed out (504): the prompt is kept.
+    const saved = data?.prompt_id ? ` (prompt #${data.prompt_id} is in your history, with a Retry button)` : "";
     const reason = data?.error ? sentence(data.error).replace(/\.$/, `${saved}.`) : "The server is unavailable.";
     return `${reason}${wait}`;
   }

@@ -1,6 +1,6 @@
 // Entry point: chooses the screen (log in or workspace) and wires the parts together.
 
-import { onSessionExpired, session } from "./api.js";
+import { api, describeError, onSessionExpired, session } from "./api.js";
 import { setupAuth } from "./auth.js";
 import { setupComposer } from "./compose.js";
 import { byId, say } from "./dom.js";
@@ -81,10 +81,17 @@ onSessionExpired(() => {
   announce("Your session has expired. Log in again: your unsent prompt is kept.", { sticky: true });
 });
 
-byId("logout").addEventListener("click", () => {
+byId("logout").addEventListener("click", async () => {
+  const current = session.load();
+  // Revoke the refresh token on the server, so a copy of it is worthless; this page forgets both
+  // tokens whatever the answer.
+  const result = current?.refresh
+    ? await api("/api/logout", { method: "POST", auth: false, body: { refresh: current.refresh } })
+    : { ok: true };
   session.clear();
   showAuth();
-  announce("You are logged out.");
+  if (result.ok || result.status === 401) announce("You are logged out.");
+  else announce(`You are logged out here, but the server could not end the session: ${describeError(result)}`);
 });
 
 if (session.load()?.access) showWorkspace();

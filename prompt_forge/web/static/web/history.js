@@ -1,7 +1,7 @@
 // The user's history, newest first, a page at a time; each entry can be searched from or deleted.
 
 import { api, describeError } from "./api.js";
-import { byId, el, say } from "./dom.js";
+import { byId, el, holdButton, say } from "./dom.js";
 import { promptCard } from "./render.js";
 
 const PAGE_SIZE = 10;
@@ -43,13 +43,35 @@ export function setupHistory({ onFindSimilar, onDeleted, announce }) {
   }
 
   function entry(prompt) {
+    const failed = prompt.metadata?.extra_info?.status === "failed";
     const card = promptCard(prompt, {
       actions: [
+        failed ? { label: "Retry", kind: "primary", onClick: () => retry(card, prompt) } : null,
         { label: "Find similar", onClick: () => onFindSimilar(prompt.text) },
         { label: "Delete", kind: "danger", onClick: () => confirmDelete(card, prompt) },
-      ],
+      ].filter(Boolean),
     });
     return card;
+  }
+
+  // Ask the model again for a prompt it failed to answer; the answer replaces the entry in place.
+  async function retry(card, prompt) {
+    const button = card.querySelector("button.primary");
+    button.disabled = true;
+    button.textContent = "Retrying…";
+    const result = await api(`/prompts/${prompt.id}/retry/`, { method: "POST" });
+    if (!result.ok) {
+      say(error, describeError(result));
+      button.textContent = "Retry";
+      if (result.retryAfter) holdButton(button, result.retryAfter);
+      else button.disabled = false;
+      return;
+    }
+    say(error, "");
+    const fresh = entry(result.data);
+    card.replaceWith(fresh);
+    announce("Prompt answered.");
+    fresh.querySelector("button").focus();
   }
 
   // Ask in place rather than in a pop-up: keyboard focus stays on the entry.

@@ -20,6 +20,7 @@ def isolated_service(settings, tmp_path):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": FAST_RATES}
     FakeGenerator.fail_with = None
     FakeGenerator.piece_delay_s = 0.0
+    FakeGenerator.last_params = None
     reset_models()
     reset_index()
     cache.clear()

@@ -40,6 +40,7 @@ class FakeGenerator:
     model_name = "fake-generator"
     fail_with: str | None = None
     piece_delay_s: float = 0.0  # > 0 makes the answer arrive slowly, to test cancellation and concurrency
+    last_params: SamplingParams | None = None  # what the latest call was asked for
 
     def __init__(self, model_id: str = "", **kwargs) -> None:
         pass
@@ -51,6 +52,7 @@ class FakeGenerator:
         if FakeGenerator.fail_with:
             raise ModelError(FakeGenerator.fail_with)
         params = params or SamplingParams()
+        FakeGenerator.last_params = params
         text = prompt if isinstance(prompt, str) else prompt[-1]["content"]
         words = f"Answer to: {text}".split(" ")
         pieces = [words[0], *[" " + word for word in words[1:]]]

@@ -6,10 +6,16 @@ from .base import DATA_DIR
 from .env import env_float, env_int, env_str
 
 # Dotted paths of the backends (DRF-style import_string), so tests and deployments can swap them.
-GENERATION_BACKEND = env_str("GENERATION_BACKEND", "transformers")
+# "engine": continuous batching in-process (prompt_forge/ai/engine); "transformers": one plain
+# `generate` call per request (the naive path benchmarks compare against); "openai": a remote server.
+GENERATION_BACKEND = env_str("GENERATION_BACKEND", "engine")
 GENERATION_MODEL = env_str("GENERATION_MODEL", "HuggingFaceTB/SmolLM2-135M-Instruct")
 GENERATION_MAX_NEW_TOKENS = env_int("GENERATION_MAX_NEW_TOKENS", 128)
 GENERATION_THREADS = env_int("GENERATION_THREADS", 0)  # 0: let torch decide
+# Engine only. int8: int8 weights and activations (see prompt_forge/ai/int8.py); none: float32.
+GENERATION_QUANTIZE = env_str("GENERATION_QUANTIZE", "int8")
+# Engine only: sequences decoded together; more requests wait in the engine's queue.
+GENERATION_MAX_BATCH = env_int("GENERATION_MAX_BATCH", 8)
 # A request waits at most this long for an answer (504 after it; the prompt is kept and retriable). 0: no limit.
 GENERATION_TIMEOUT_S = env_float("GENERATION_TIMEOUT_S", 120.0)
 
@@ -20,6 +26,7 @@ EMBEDDING_MODEL = env_str("EMBEDDING_MODEL", "all-MiniLM-L6-v2")
 AI_PRELOAD = env_str("AI_PRELOAD", "true").lower() in {"1", "true", "yes", "on"}
 
 AI_BACKENDS = {
+    "engine": "prompt_forge.ai.engine.EngineGenerator",
     "transformers": "prompt_forge.ai.transformers_generator.TransformersGenerator",
     "sentence-transformers": "prompt_forge.ai.sentence_embedder.SentenceTransformerEmbedder",
 }

@@ -31,6 +31,7 @@ class SamplingParams:
     temperature: float = 0.0  # 0 means greedy
     top_p: float = 1.0
     stop: tuple[str, ...] = ()
+    seed: int | None = None  # with temperature > 0: the same seed gives the same answer
 
 
 @dataclass(frozen=True)

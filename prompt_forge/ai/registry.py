@@ -23,6 +23,8 @@ def _build_generator() -> Generator:
         max_new_tokens=settings.GENERATION_MAX_NEW_TOKENS,
         cache_dir=settings.MODEL_CACHE_DIR,
         threads=settings.GENERATION_THREADS,
+        quantize=settings.GENERATION_QUANTIZE,
+        max_batch=settings.GENERATION_MAX_BATCH,
     )
     return MeasuredGenerator(backend)
 

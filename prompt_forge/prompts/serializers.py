@@ -1,9 +1,11 @@
 """JSON shapes of prompts, exactly as the API reference documents them."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from rest_framework import serializers
+
+from prompt_forge.ai.base import SamplingParams
 
 from .models import Prompt, PromptEmbedding, PromptMetadata
 
@@ -99,6 +101,7 @@ class PromptRequest:
     text: str
     send_via_websocket: bool = False
     use_cache: bool = False  # answer from the user's own semantic cache when a close earlier prompt exists
+    params: SamplingParams = field(default_factory=SamplingParams)
 
 
 def _flag(data: dict, name: str) -> bool:
@@ -123,6 +126,56 @@ def parse_prompt_request(data) -> PromptRequest:
         text=text.strip(),
         send_via_websocket=_flag(data, "send_via_websocket"),
         use_cache=_flag(data, "use_cache"),
+        params=parse_sampling(data),
+    )
+
+
+STOP_MAX_COUNT = 4
+STOP_MAX_CHARS = 64
+SEED_MAX = 2**63 - 1
+
+
+def _number(data: dict, name: str, low: float, high: float, default: float, *, low_open: bool = False) -> float:
+    value = data.get(name)
+    if value is None:
+        return default
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if not is_number or not ((value > low if low_open else value >= low) and value <= high):
+        side = f"above {low:g}" if low_open else f"from {low:g}"
+        raise InvalidRequestError(f"{name} must be a number {side} to {high:g}")
+    return float(value)
+
+
+def _integer(data: dict, name: str, low: int, high: int) -> int | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidRequestError(f"{name} must be an integer from {low} to {high}")
+    return value
+
+
+def parse_sampling(data: dict) -> SamplingParams:
+    """temperature, top_p, max_new_tokens, stop and seed of a prompt request; absent means greedy decoding
+    up to GENERATION_MAX_NEW_TOKENS."""
+    stop = data.get("stop")
+    if isinstance(stop, str):
+        stop = [stop]
+    if stop is not None and (
+        not isinstance(stop, list)
+        or len(stop) > STOP_MAX_COUNT
+        or not all(isinstance(s, str) and 0 < len(s) <= STOP_MAX_CHARS for s in stop)
+    ):
+        raise InvalidRequestError(
+            f"stop must be a string or a list of at most {STOP_MAX_COUNT} non-empty strings "
+            f"of at most {STOP_MAX_CHARS} characters"
+        )
+    return SamplingParams(
+        max_new_tokens=_integer(data, "max_new_tokens", 1, settings.GENERATION_MAX_NEW_TOKENS),
+        temperature=_number(data, "temperature", 0, 2, 0.0),
+        top_p=_number(data, "top_p", 0, 1, 1.0, low_open=True),
+        stop=tuple(stop or ()),
+        seed=_integer(data, "seed", 0, SEED_MAX),
     )
 
 

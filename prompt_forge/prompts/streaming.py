@@ -162,9 +162,9 @@ async def stream_payloads(*, user_id: int, text: str, **options) -> AsyncIterato
         yield {"type": "error", "error": str(exc), "retry_after": exc.retry_after}
 
 
-def prompt_stream_to_user(*, user_id: int, text: str) -> Prompt:
+def prompt_stream_to_user(*, user_id: int, text: str, params: SamplingParams | None = None) -> Prompt:
     """Stream a prompt to every socket of its user (POST /prompts/ with "stream": true); return it stored."""
-    for event in prompt_stream(user_id=user_id, text=text, send_via_websocket=True):
+    for event in prompt_stream(user_id=user_id, text=text, send_via_websocket=True, params=params):
         if isinstance(event, StreamDone):
             return event.prompt  # its "prompt.done" push goes out on commit, like any push
         push_to_user(user_id, event_payload(event))

@@ -53,13 +53,14 @@ class PromptListCreateView(APIView):
         except InvalidRequestError as exc:
             return json_error(str(exc), status.HTTP_400_BAD_REQUEST)
         if stream:
-            prompt = streaming.prompt_stream_to_user(user_id=request.user.pk, text=body.text)
+            prompt = streaming.prompt_stream_to_user(user_id=request.user.pk, text=body.text, params=body.params)
         else:
             prompt = services.prompt_create(
                 user_id=request.user.pk,
                 text=body.text,
                 send_via_websocket=body.send_via_websocket,
                 use_cache=body.use_cache,
+                params=body.params,
             )
         return Response(PromptSerializer(prompt).data, status=status.HTTP_201_CREATED)
 

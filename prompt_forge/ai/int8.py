@@ -1,0 +1,102 @@
+"""Int8 Linear layers (GENERATION_QUANTIZE=int8): int8 weights and activations, int32 sums (fbgemm).
+
+Weights get one scale per output channel. Each activation row (one token) is scaled by its own
+largest magnitude before it is quantized, and the result scaled back. torch's `quantize_dynamic`
+instead picks one activation scale for the whole batch, so a request's answer would depend on what
+else is in the batch; here a row is quantized the same way alone or batched, and the int32 sums are
+exact, so a request gives the same greedy answer alone or batched with others.
+
+Activations use the full 8 bits: on AVX512-VNNI CPUs fbgemm sums u8 x s8 products straight into
+int32 (tests/test_int8.py checks the worst case is exact). The 7-bit range `quantize_dynamic` uses
+(reduce_range) gave visibly worse answers in benchmarks/generation_answers.py.
+"""
+
+import warnings
+
+import torch
+from torch import nn
+
+INT8_MAX = 127
+# Rows are scaled into [-1, 1], then quantized to uint8 with this scale and zero point (1..255).
+ROW_SCALE = 1 / 127
+ROW_ZERO_POINT = 128
+
+
+class Int8Linear(nn.Module):
+    def __init__(self, in_features: int, out_features: int, *, bias: bool) -> None:
+        super().__init__()
+        self.in_features = in_features
+        self.out_features = out_features
+        self.register_buffer("weight_int8", torch.empty(out_features, in_features, dtype=torch.int8))
+        self.register_buffer("weight_scale", torch.empty(out_features, dtype=torch.float32))
+        self.register_buffer("bias", torch.empty(out_features) if bias else None)
+        self._packed = None  # fbgemm's packed weights, built from the buffers on first use
+
+    @classmethod
+    def from_linear(cls, linear: nn.Linear) -> "Int8Linear":
+        layer = cls(linear.in_features, linear.out_features, bias=linear.bias is not None)
+        weight = linear.weight.detach().float()
+        scale = weight.abs().amax(dim=1).clamp(min=1e-12) / INT8_MAX
+        layer.weight_int8 = torch.round(weight / scale[:, None]).clamp(-INT8_MAX, INT8_MAX).to(torch.int8)
+        layer.weight_scale = scale
+        if linear.bias is not None:
+            layer.bias = linear.bias.detach().float().clone()
+        return layer
+
+    def pack(self) -> None:
+        with warnings.catch_warnings():
+            # Quantized tensors are deprecated for a later torch; requirements.txt pins torch exactly.
+            warnings.filterwarnings("ignore", message=".*quantized tensor creation functions.*")
+            weight = torch._make_per_channel_quantized_tensor(
+                self.weight_int8,
+                self.weight_scale.double(),
+                torch.zeros(self.out_features, dtype=torch.long),
+                0,
+            )
+        self._packed = torch.ops.quantized.linear_prepack(weight, None)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self._packed is None:
+            self.pack()
+        rows = x.reshape(-1, self.in_features)
+        magnitude = torch.linalg.vector_norm(rows, float("inf"), dim=1, keepdim=True).clamp_(min=1e-12)
+        out = torch.ops.quantized.linear_with_input_q_dq_qweight_dq_output_fp32(
+            rows / magnitude, ROW_SCALE, ROW_ZERO_POINT, self._packed
+        )
+        out *= magnitude
+        if self.bias is not None:
+            out += self.bias
+        return out.reshape(*x.shape[:-1], self.out_features)
+
+    def extra_repr(self) -> str:
+        return f"in_features={self.in_features}, out_features={self.out_features}, int8"
+
+
+def _replace_linears(module: nn.Module, make) -> int:
+    replaced = 0
+    for name, child in module.named_children():
+        if isinstance(child, nn.Linear):
+            setattr(module, name, make(child))
+            replaced += 1
+        else:
+            replaced += _replace_linears(child, make)
+    return replaced
+
+
+def quantize_linears(model: nn.Module) -> int:
+    """Replace every nn.Linear by an Int8Linear; return how many."""
+    return _replace_linears(model, Int8Linear.from_linear)
+
+
+def int8_skeleton(model: nn.Module) -> None:
+    """Give a model empty Int8Linear layers, ready for a quantized state dict."""
+    _replace_linears(
+        model, lambda linear: Int8Linear(linear.in_features, linear.out_features, bias=linear.bias is not None)
+    )
+
+
+def pack_int8_layers(model: nn.Module) -> None:
+    """Prepare fbgemm's packed weights now rather than on the first request."""
+    for module in model.modules():
+        if isinstance(module, Int8Linear):
+            module.pack()

@@ -1,6 +1,7 @@
 """Turning generated tokens into text pieces: incremental decoding, stop strings and cancellation."""
 
 import threading
+from collections.abc import Callable
 
 
 class StopController:
@@ -58,13 +59,13 @@ class IncrementalDecoder:
     """Token ids in, new text out as soon as it is complete: a character whose bytes span several
     tokens waits for the last of them, so no piece ever carries half a character."""
 
-    def __init__(self, tokenizer) -> None:
-        self._tokenizer = tokenizer
+    def __init__(self, decode: Callable[[list[int]], str]) -> None:
+        self._decode = decode  # ids -> text, special tokens skipped
         self._ids: list[int] = []
         self._shown = 0
 
     def _decoded(self) -> str:
-        return self._tokenizer.decode(self._ids, skip_special_tokens=True, clean_up_tokenization_spaces=False)
+        return self._decode(self._ids)
 
     def add(self, token_id: int) -> str:
         self._ids.append(token_id)

@@ -114,8 +114,7 @@ class SimilarPromptsView(APIView):
         results = selectors.prompt_similar(
             user_id=request.user.pk, query=params["q"], k=params["k"], min_score=params["min_score"]
         )
-        data = []
         for item in results:
             item.prompt.score = item.score
-            data.append(ScoredPromptSerializer(item.prompt).data)
-        return Response(data)
+        # One serializer for the list: DRF builds a serializer's fields once per instance, not per row.
+        return Response(ScoredPromptSerializer([item.prompt for item in results], many=True).data)

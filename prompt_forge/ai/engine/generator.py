@@ -43,16 +43,15 @@ class EngineGenerator:
         self.max_new_tokens = max_new_tokens
         self.quantize = quantize
         self.context_length = model.shape.context_length
-        self.uses_chat_template = bool(getattr(self._tokenizer, "chat_template", None))
+        self.uses_chat_template = self._tokenizer.chat_template is not None
         self.engine = BatchingEngine(model, max_batch=max_batch)
 
     def _encode(self, prompt: PromptInput) -> list[int]:
         messages = [{"role": "user", "content": prompt}] if isinstance(prompt, str) else prompt
         if self.uses_chat_template:
-            text = self._tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
-            return self._tokenizer(text, add_special_tokens=False)["input_ids"]
-        # No chat template (e.g. gpt2): plain continuation of the conversation's text.
-        return self._tokenizer("\n".join(message["content"] for message in messages))["input_ids"]
+            return self._tokenizer.encode(self._tokenizer.render_chat(messages), add_special_tokens=False)
+        # No chat template: plain continuation of the conversation's text.
+        return self._tokenizer.encode("\n".join(message["content"] for message in messages), add_special_tokens=True)
 
     def generate(self, prompt: PromptInput, *, params: SamplingParams | None = None) -> Generation:
         result = None
@@ -80,7 +79,7 @@ class EngineGenerator:
         )
         started = time.perf_counter()
         self.engine.submit(sequence)
-        decoder = IncrementalDecoder(self._tokenizer)
+        decoder = IncrementalDecoder(self._tokenizer.decode)
         text = StopStringFilter(params.stop)
         finish_reason = "stop"
         try:

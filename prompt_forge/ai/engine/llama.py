@@ -72,15 +72,25 @@ class Chunk:
     cache: SequenceCache
 
 
+class _Linear(nn.Linear):
+    def reset_parameters(self) -> None:
+        pass  # weights always come from a checkpoint: random initialisation would be wasted start-up time
+
+
+class _Embedding(nn.Embedding):
+    def reset_parameters(self) -> None:
+        pass
+
+
 class DecoderLayer(nn.Module):
     def __init__(self, shape: LlamaShape) -> None:
         super().__init__()
         attention = shape.heads * shape.head_dim
         kv = shape.kv_heads * shape.head_dim
-        self.qkv = nn.Linear(shape.hidden_size, attention + 2 * kv, bias=False)
-        self.out = nn.Linear(attention, shape.hidden_size, bias=False)
-        self.gate_up = nn.Linear(shape.hidden_size, 2 * shape.intermediate_size, bias=False)
-        self.down = nn.Linear(shape.intermediate_size, shape.hidden_size, bias=False)
+        self.qkv = _Linear(shape.hidden_size, attention + 2 * kv, bias=False)
+        self.out = _Linear(attention, shape.hidden_size, bias=False)
+        self.gate_up = _Linear(shape.hidden_size, 2 * shape.intermediate_size, bias=False)
+        self.down = _Linear(shape.intermediate_size, shape.hidden_size, bias=False)
 
 
 def _rms_norm(x: torch.Tensor, eps: float) -> torch.Tensor:
@@ -117,14 +127,14 @@ class LeanLlama(nn.Module):
     def __init__(self, shape: LlamaShape) -> None:
         super().__init__()
         self.shape = shape
-        self.embed = nn.Embedding(shape.vocab_size, shape.hidden_size)
+        self.embed = _Embedding(shape.vocab_size, shape.hidden_size)
         self.layers = nn.ModuleList(DecoderLayer(shape) for _ in range(shape.layers))
-        self.head = nn.Linear(shape.hidden_size, shape.vocab_size, bias=False)
+        self.head = _Linear(shape.hidden_size, shape.vocab_size, bias=False)
         self.register_buffer("inv_freq", self.rotary_frequencies(shape), persistent=False)
 
     @staticmethod
     def rotary_frequencies(shape: LlamaShape) -> torch.Tensor:
-        exponents = torch.arange(0, shape.head_dim, 2, dtype=torch.float32, device="cpu") / shape.head_dim
+        exponents = torch.arange(0, shape.head_dim, 2, dtype=torch.float32) / shape.head_dim
         return 1.0 / shape.rope_theta**exponents
 
     @classmethod

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..weight_cache import WEIGHTS_FILE, cache_folder, load_causal_lm, read_cache, write_folder_atomically
 from .llama import LeanLlama, LlamaShape
+from .tokenizer import EngineTokenizer
 
 logger = logging.getLogger(__name__)
 
@@ -48,24 +49,44 @@ def _writer(tokenizer, lean: LeanLlama, end_ids: list[int]):
 
 def _reader(quantize: str):
     def read(folder: Path):
-        import torch
         from safetensors.torch import load_file
-        from transformers import AutoTokenizer
 
         from ..int8 import int8_skeleton
 
-        tokenizer = AutoTokenizer.from_pretrained(folder)
+        tokenizer = EngineTokenizer(folder)
         shape = LlamaShape(**json.loads((folder / SHAPE_FILE).read_text()))
-        with torch.device("meta"):
-            lean = LeanLlama(shape)
+        lean = LeanLlama(shape)  # uninitialised tensors (nothing is written), replaced by the file's below
         if quantize == "int8":
             int8_skeleton(lean)
         lean.load_state_dict(load_file(folder / WEIGHTS_FILE), strict=True, assign=True)
-        lean.inv_freq = LeanLlama.rotary_frequencies(shape)
         end_ids = json.loads((folder / GENERATION_FILE).read_text())["end_of_answer_token_ids"]
         return tokenizer, lean.eval(), end_ids
 
     return read
+
+
+def _engine_tokenizer(tokenizer, folder: Path | None):
+    """The same tokenizer the cache will give next time, or a transformers one wrapped alike."""
+    if folder is not None and (folder / "tokenizer.json").exists():
+        return EngineTokenizer(folder)
+    return TransformersTokenizer(tokenizer)
+
+
+class TransformersTokenizer:
+    """A transformers tokenizer behind EngineTokenizer's interface (models without a cache folder)."""
+
+    def __init__(self, tokenizer) -> None:
+        self._tokenizer = tokenizer
+        self.chat_template = getattr(tokenizer, "chat_template", None)
+
+    def render_chat(self, messages: list[dict]) -> str:
+        return self._tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+
+    def encode(self, text: str, *, add_special_tokens: bool) -> list[int]:
+        return self._tokenizer(text, add_special_tokens=add_special_tokens)["input_ids"]
+
+    def decode(self, ids: list[int]) -> str:
+        return self._tokenizer.decode(ids, skip_special_tokens=True, clean_up_tokenization_spaces=False)
 
 
 def load_engine_model(model_id: str, *, gguf_path: Path | None, cache_dir: Path, quantize: str):
@@ -84,7 +105,7 @@ def load_engine_model(model_id: str, *, gguf_path: Path | None, cache_dir: Path,
         del model
         if folder:
             write_folder_atomically(folder, _writer(tokenizer, lean, end_ids))
-        loaded, source = (tokenizer, lean, end_ids), info["source"]
+        loaded, source = (_engine_tokenizer(tokenizer, folder), lean, end_ids), info["source"]
     tokenizer, lean, end_ids = loaded
     if quantize == "int8":
         pack_int8_layers(lean)

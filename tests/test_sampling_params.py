@@ -41,6 +41,9 @@ def test_a_single_stop_string_is_accepted(make_user, client_for):
         ({"stop": ["x" * 65]}, "stop must be a string or a list of at most 4 non-empty strings"),
         ({"seed": -1}, "seed must be an integer from 0 to"),
         ({"seed": True}, "seed must be an integer from 0 to"),
+        ({"seed": None}, "seed must be an integer from 0 to"),
+        ({"temperature": None}, "temperature must be a number from 0 to 2"),
+        ({"stop": None}, "stop must be a string or a list"),
     ],
 )
 def test_bad_sampling_parameters_are_400_and_store_nothing(make_user, client_for, settings, extra, message):

@@ -2,12 +2,25 @@
 
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 
 from prompt_forge.common import openapi as docs
 
-from .serializers import PromptSerializer, ScoredPromptSerializer
+from .serializers import SEED_MAX, STOP_MAX_CHARS, STOP_MAX_COUNT, PromptSerializer, ScoredPromptSerializer
+
+STOP_STRING = {"type": "string", "minLength": 1, "maxLength": STOP_MAX_CHARS}
+
+
+# OpenAPI 3.0 (JSON Schema draft 4): exclusiveMinimum is a flag on minimum.
+@extend_schema_field({"type": "number", "minimum": 0, "exclusiveMinimum": True, "maximum": 1})
+class TopPField(serializers.FloatField):
+    pass
+
+
+@extend_schema_field({"oneOf": [STOP_STRING, {"type": "array", "items": STOP_STRING, "maxItems": STOP_MAX_COUNT}]})
+class StopField(serializers.JSONField):
+    pass
 
 
 class PromptCreateSerializer(serializers.Serializer):
@@ -26,6 +39,20 @@ class PromptCreateSerializer(serializers.Serializer):
         required=False,
         default=False,
         help_text="Reuse the answer of your own most similar earlier prompt when it is close enough.",
+    )
+    max_new_tokens = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=settings.GENERATION_MAX_NEW_TOKENS,
+        help_text="Longest answer, in tokens.",
+    )
+    temperature = serializers.FloatField(
+        required=False, min_value=0, max_value=2, help_text="0 (the default) is greedy decoding; higher samples."
+    )
+    top_p = TopPField(required=False, help_text="Sample only from the most likely tokens totalling this probability.")
+    stop = StopField(required=False, help_text="The answer ends before the first of these strings.")
+    seed = serializers.IntegerField(
+        required=False, min_value=0, max_value=SEED_MAX, help_text="With temperature > 0: same seed, same answer."
     )
 
 

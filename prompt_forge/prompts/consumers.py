@@ -119,7 +119,7 @@ class PromptConsumer(AsyncWebsocketConsumer):
             await self.send_json(error_message("a prompt is already streaming on this socket"))
             return
         try:
-            body = parse_prompt_request({name: message.get(name) for name in SOCKET_PROMPT_FIELDS})
+            body = parse_prompt_request({name: message[name] for name in SOCKET_PROMPT_FIELDS if name in message})
         except InvalidRequestError as exc:
             await self.send_json(error_message(str(exc)))
             return

@@ -136,9 +136,9 @@ SEED_MAX = 2**63 - 1
 
 
 def _number(data: dict, name: str, low: float, high: float, default: float, *, low_open: bool = False) -> float:
-    value = data.get(name)
-    if value is None:
+    if name not in data:  # absent means the default; null is not a number
         return default
+    value = data[name]
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
     if not is_number or not ((value > low if low_open else value >= low) and value <= high):
         side = f"above {low:g}" if low_open else f"from {low:g}"
@@ -147,9 +147,9 @@ def _number(data: dict, name: str, low: float, high: float, default: float, *, l
 
 
 def _integer(data: dict, name: str, low: int, high: int) -> int | None:
-    value = data.get(name)
-    if value is None:
+    if name not in data:
         return None
+    value = data[name]
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise InvalidRequestError(f"{name} must be an integer from {low} to {high}")
     return value
@@ -158,10 +158,10 @@ def _integer(data: dict, name: str, low: int, high: int) -> int | None:
 def parse_sampling(data: dict) -> SamplingParams:
     """temperature, top_p, max_new_tokens, stop and seed of a prompt request; absent means greedy decoding
     up to GENERATION_MAX_NEW_TOKENS."""
-    stop = data.get("stop")
+    stop = data.get("stop", [])
     if isinstance(stop, str):
         stop = [stop]
-    if stop is not None and (
+    if (
         not isinstance(stop, list)
         or len(stop) > STOP_MAX_COUNT
         or not all(isinstance(s, str) and 0 < len(s) <= STOP_MAX_CHARS for s in stop)

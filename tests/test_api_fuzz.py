@@ -74,6 +74,8 @@ def test_schema_describes_every_api_route(client):
         ("/prompts/similar/", "get"),
         ("/healthz", "get"),
         ("/readyz", "get"),
+        ("/v1/models", "get"),
+        ("/v1/chat/completions", "post"),
     } <= operations
     create = spec["paths"]["/prompts/"]["post"]["responses"]
     assert {"201", "400", "401", "413", "429", "503", "504"} <= set(create)

@@ -98,7 +98,7 @@ def _json(schema: dict, description: str) -> dict:
 
 
 def add_plain_django_endpoints(result, generator, request, public):
-    """The probes and /metrics are plain Django views, outside DRF's introspection: describe them here."""
+    """The probes, /metrics and /v1 are plain Django views, outside DRF's introspection: describe them here."""
     status = {"type": "object", "properties": {"status": {"type": "string"}}, "required": ["status"]}
     not_ready = {
         "type": "object",
@@ -121,4 +121,7 @@ def add_plain_django_endpoints(result, generator, request, public):
             "403": _json(error, "Not available from this address."),
         },
     )
+    from prompt_forge.openai_api.api_docs import openai_paths
+
+    paths.update(openai_paths())
     return result

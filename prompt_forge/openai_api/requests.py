@@ -41,9 +41,10 @@ def _messages(raw) -> list[dict]:
         raise _invalid("messages must be a non-empty list", "messages")
     messages = []
     for index, message in enumerate(raw):
-        if not isinstance(message, dict) or message.get("role") not in ROLES:
+        role = message.get("role") if isinstance(message, dict) else None
+        if not isinstance(role, str) or role not in ROLES:  # an unhashable role must not reach the set lookup
             raise _invalid(f"role must be one of {sorted(ROLES)}", f"messages[{index}].role")
-        role = "system" if message["role"] == "developer" else message["role"]
+        role = "system" if role == "developer" else role
         messages.append({"role": role, "content": _content_text(message.get("content"), index)})
     if messages[-1]["role"] != "user" or not messages[-1]["content"].strip():
         raise _invalid("the last message must be a non-empty user message", "messages")

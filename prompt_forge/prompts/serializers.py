@@ -78,7 +78,8 @@ class PageQuerySerializer(serializers.Serializer):
 
 
 class SimilarQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, allow_blank=True, trim_whitespace=True)
+    # Trimmed only after the length check: the limit applies to what the client sent, as documented.
+    q = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     k = serializers.IntegerField(required=False, min_value=1, max_value=50, default=5)
     min_score = serializers.FloatField(required=False, min_value=-1.0, max_value=1.0, default=None, allow_null=True)
 
@@ -87,7 +88,7 @@ class SimilarQuerySerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 f'query parameter "q" must be at most {settings.SEARCH_QUERY_MAX_CHARS} characters'
             )
-        return value
+        return value.strip()
 
 
 class InvalidRequestError(Exception):

@@ -5,7 +5,6 @@ The model is loaded once for this module from the weight cache under data/models
 """
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 from prompt_forge.ai.base import Generation, SamplingParams
 from prompt_forge.ai.bundled import SMOLLM2_ID
 from prompt_forge.ai.engine import EngineGenerator
+from tests.polling import wait_for
 
 REPO = Path(__file__).resolve().parent.parent
 MAX_BATCH = 4
@@ -34,15 +34,6 @@ def generator():
 
 def _alone(generator, question: str, limit: int) -> Generation:
     return generator.generate(question, params=SamplingParams(max_new_tokens=limit))
-
-
-def _wait_until(condition, timeout_s: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def test_answers_the_capital_of_france(generator):
@@ -102,7 +93,7 @@ def test_a_request_whose_client_is_gone_frees_its_place(generator):
     assert engine.running >= MAX_BATCH - 2  # served while the other long requests still run
     for stream in streams[1:]:
         stream.close()
-    assert _wait_until(lambda: engine.running == 0), "closed streams kept their places"
+    assert wait_for(lambda: engine.running == 0, timeout_s=30), "closed streams kept their places"
 
 
 def test_stop_strings_and_token_limits(generator):

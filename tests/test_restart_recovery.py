@@ -1,20 +1,10 @@
 """A server process restarted over a corrupt index file rebuilds it from the database at start."""
 
-import time
-
 import httpx
 
 from prompt_forge.search import snapshots
+from tests.polling import wait_for
 from tests.servers import ServerProcess, fresh_database, running, server_env
-
-
-def wait_for(condition, timeout_s: float = 60) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def readable_with(path, count: int) -> bool:

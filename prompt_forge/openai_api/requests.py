@@ -66,15 +66,18 @@ def _number(body: dict, name: str, low: float, high: float, default: float) -> f
 
 def _params(body: dict) -> SamplingParams:
     limit = settings.GENERATION_MAX_NEW_TOKENS
-    max_tokens = body.get("max_completion_tokens", body.get("max_tokens"))
-    if max_tokens is not None and (isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens < 1):
-        raise _invalid("max_tokens must be a positive integer", "max_tokens")
+    for name in ("max_tokens", "max_completion_tokens"):
+        value = body.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            raise _invalid(f"{name} must be a positive integer", name)
+    max_tokens = body.get("max_completion_tokens") or body.get("max_tokens")
     stop = body.get("stop")
     if isinstance(stop, str):
         stop = [stop]
     if stop is not None and (not isinstance(stop, list) or len(stop) > 4 or not all(isinstance(s, str) for s in stop)):
         raise _invalid("stop must be a string or a list of at most 4 strings", "stop")
-    if body.get("n", 1) != 1:
+    n = body.get("n")
+    if n is not None and (isinstance(n, bool) or n != 1 or not isinstance(n, int)):
         raise _invalid("only n=1 is supported", "n")
     return SamplingParams(
         # Longer requests are answered up to the server's limit; finish_reason "length" says so.
@@ -103,6 +106,8 @@ def parse_chat_request(raw_body: bytes, *, served_model: str) -> ChatRequest:
     options = body.get("stream_options") or {}
     if not isinstance(options, dict):
         raise _invalid("stream_options must be an object", "stream_options")
+    if not isinstance(options.get("include_usage", False), bool):
+        raise _invalid("stream_options.include_usage must be true or false", "stream_options")
     messages = _messages(body.get("messages"))
     return ChatRequest(
         model=model,

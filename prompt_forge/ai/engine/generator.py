@@ -36,7 +36,7 @@ class EngineGenerator:
         self.quantize = quantize
         self.context_length = model.shape.context_length
         self.uses_chat_template = self._tokenizer.chat_template is not None
-        self.engine = BatchingEngine(model, max_batch=max_batch)
+        self.engine = BatchingEngine(model, max_batch=max_batch, threads=threads or 1)
 
     def _encode(self, prompt: PromptInput) -> list[int]:
         messages = [{"role": "user", "content": prompt}] if isinstance(prompt, str) else prompt

@@ -115,7 +115,7 @@ def _attend(query: torch.Tensor, keys: torch.Tensor, values: torch.Tensor) -> to
         )[0].transpose(0, 1)
     # One new token sees every cached position. Written out: SDPA's fixed cost dominates at this size.
     grouped = query.view(kv_heads, heads // kv_heads, head_dim)  # the query heads sharing a key/value head
-    return (torch.softmax(grouped @ keys, dim=-1) @ values).view(1, heads, head_dim)
+    return torch.bmm(torch.bmm(grouped, keys).softmax(-1), values).view(1, heads, head_dim)
 
 
 def _rotate(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
@@ -185,11 +185,11 @@ class LeanLlama(nn.Module):
             qkv = layer.qkv(_rms_norm(x, shape.rms_norm_eps)).view(rows, query_keys + shape.kv_heads, shape.head_dim)
             rotated = _rotate(qkv[:, :query_keys], cos, sin)
             q, k, v = rotated[:, : shape.heads], rotated[:, shape.heads :], qkv[:, query_keys:]
-            attended = torch.empty(rows, shape.heads, shape.head_dim)
-            for chunk, (first, last) in zip(chunks, spans, strict=True):
-                keys, values = chunk.cache.append(index, k[first:last], v[first:last])
-                attended[first:last] = _attend(q[first:last], keys, values)
-            x = x + layer.out(attended.view(rows, -1))
+            attended = [
+                _attend(q[first:last], *chunk.cache.append(index, k[first:last], v[first:last]))
+                for chunk, (first, last) in zip(chunks, spans, strict=True)
+            ]
+            x = x + layer.out(torch.cat(attended).view(rows, -1))
             gate, up = layer.gate_up(_rms_norm(x, shape.rms_norm_eps)).chunk(2, dim=-1)
             x = x + layer.down(functional.silu(gate) * up)
         for chunk in chunks:

@@ -3,9 +3,13 @@
 import os
 
 import numpy as np
+import torch
 
 from .base import ModelError
 from .bundled import MINILM_ID, minilm_dir
+
+# Up to this many texts is a query (a search, a new prompt); more is a bulk batch (import, re-embedding).
+QUERY_TEXTS = 8
 
 
 class SentenceTransformerEmbedder:
@@ -28,8 +32,15 @@ class SentenceTransformerEmbedder:
             raise ModelError(f"could not load embedding model {model_id!r}: {exc}") from exc
         self.model_name = model_id
         self.dimensions = int(self._model.get_embedding_dimension())
+        self._bulk_threads = torch.get_num_threads()
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        # torch's thread count belongs to the calling thread (OpenMP). A query is fastest on one thread
+        # (13.9 ms against 16.7 with two, in a request thread on 2 cores) and leaves the other core to
+        # the server and the generation engine; bulk batches use every core.
+        torch.set_num_threads(1 if len(texts) <= QUERY_TEXTS else self._bulk_threads)
+        if len(texts) == 1:
+            return self._embed_one(texts)
         vectors = self._model.encode(
             texts,
             batch_size=64,
@@ -38,3 +49,11 @@ class SentenceTransformerEmbedder:
             show_progress_bar=False,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def _embed_one(self, texts: list[str]) -> np.ndarray:
+        """What `encode` computes for one text, without its per-call bookkeeping (eval(), device lookup,
+        sorting and batching: ~1 ms of a ~12 ms query)."""
+        with torch.inference_mode():
+            vectors = self._model(self._model.preprocess(texts))["sentence_embedding"]
+            vectors = torch.nn.functional.normalize(vectors, p=2, dim=1)
+        return np.ascontiguousarray(vectors.numpy(), dtype=np.float32)

@@ -46,14 +46,14 @@ def texts(count: int, seed: int = 7) -> list[str]:
     return out
 
 
-def embedded(count: int, embed, *, real: int, chunk: int = 4096) -> tuple[list[str], np.ndarray]:
+def embedded(count: int, embedder, *, real: int, chunk: int = 4096) -> tuple[list[str], np.ndarray]:
     """The first `count` prompts and their vectors.
 
-    The first `real` are embedded with `embed` (once, cached by chunk under data/bench/). Past that,
+    The first `real` are embedded with `embedder` (once per model, cached by chunk under data/bench/). Past that,
     each vector is a real one moved by seeded noise to a cosine of about 0.9 with it and renormalised:
     embedding 100,000 texts takes far longer than the search being measured.
     """
-    folder = CACHE / "vectors"
+    folder = CACHE / "vectors" / embedder.model_name.replace("/", "_")
     folder.mkdir(parents=True, exist_ok=True)
     all_texts = texts(count)
     real = min(real, count)
@@ -62,7 +62,7 @@ def embedded(count: int, embed, *, real: int, chunk: int = 4096) -> tuple[list[s
         size = min(chunk, real - start)
         path = folder / f"{start}_{size}.npy"
         if not path.exists():
-            np.save(path, np.asarray(embed(all_texts[start : start + size]), dtype=np.float32))
+            np.save(path, np.asarray(embedder.embed(all_texts[start : start + size]), dtype=np.float32))
         parts.append(np.load(path))
     vectors = np.vstack(parts)
     if count > real:

@@ -136,7 +136,7 @@ def main() -> None:
         print(message, flush=True)
 
     embedder = get_embedder()
-    texts, vectors = corpus.embedded(max(sizes), embedder.embed, real=args.real_embeddings)
+    texts, vectors = corpus.embedded(max(sizes), embedder, real=args.real_embeddings)
     query_vectors = embedder.embed(QUERIES)
     log(f"corpus: {len(texts)} prompts, {min(args.real_embeddings, len(texts))} embedded with {embedder.model_name}")
     import_rate = measure_import(env, args.import_lines, log)

@@ -18,7 +18,7 @@ class FakeEmbedder:
     model_name = "fake-embedder"
     dimensions = DIMENSIONS
 
-    def __init__(self, model_id: str = "") -> None:
+    def __init__(self, model_id: str = "", **_options) -> None:
         pass
 
     def embed(self, texts: list[str]) -> np.ndarray:

@@ -30,7 +30,8 @@ def _build_generator() -> Generator:
 
 
 def _build_embedder() -> Embedder:
-    return MeasuredEmbedder(_backend_class(settings.EMBEDDING_BACKEND)(settings.EMBEDDING_MODEL))
+    backend = _backend_class(settings.EMBEDDING_BACKEND)(settings.EMBEDDING_MODEL, quantize=settings.EMBEDDING_QUANTIZE)
+    return MeasuredEmbedder(backend)
 
 
 _BUILDERS = {"generator": _build_generator, "embedder": _build_embedder}

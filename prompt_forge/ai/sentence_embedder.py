@@ -8,12 +8,15 @@ import torch
 from .base import ModelError
 from .bundled import MINILM_ID, minilm_dir
 
+QUANTIZATIONS = ("none", "int8")
 # Up to this many texts is a query (a search, a new prompt); more is a bulk batch (import, re-embedding).
 QUERY_TEXTS = 8
 
 
 class SentenceTransformerEmbedder:
-    def __init__(self, model_id: str) -> None:
+    def __init__(self, model_id: str, *, quantize: str = "none") -> None:
+        if quantize not in QUANTIZATIONS:
+            raise ModelError(f"EMBEDDING_QUANTIZE must be one of {', '.join(QUANTIZATIONS)}, not {quantize!r}")
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
@@ -30,7 +33,10 @@ class SentenceTransformerEmbedder:
             self._model = SentenceTransformer(source, device="cpu")
         except Exception as exc:  # noqa: BLE001 - any loader failure means the model is unavailable
             raise ModelError(f"could not load embedding model {model_id!r}: {exc}") from exc
-        self.model_name = model_id
+        if quantize == "int8":
+            _quantize(self._model)
+        # Vectors of the int8 model differ slightly: a name of their own keeps them from mixing.
+        self.model_name = model_id if quantize == "none" else f"{model_id}+{quantize}"
         self.dimensions = int(self._model.get_embedding_dimension())
         self._bulk_threads = torch.get_num_threads()
 
@@ -57,3 +63,13 @@ class SentenceTransformerEmbedder:
             vectors = self._model(self._model.preprocess(texts))["sentence_embedding"]
             vectors = torch.nn.functional.normalize(vectors, p=2, dim=1)
         return np.ascontiguousarray(vectors.numpy(), dtype=np.float32)
+
+
+def _quantize(model) -> None:
+    """Every Linear layer to int8 weights and per-token int8 activations (the generation engine's scheme:
+    a text gets the same vector alone or in a batch of others)."""
+    from .int8 import pack_int8_layers, quantize_linears
+
+    with torch.no_grad():
+        quantize_linears(model)
+    pack_int8_layers(model)

@@ -7,6 +7,7 @@ Paths, each driven through the Generator interface every entry point uses:
 - engine fp32: continuous batching, float32 weights (GENERATION_QUANTIZE=none);
 - engine int8: continuous batching, int8 weights and activations (the default).
 
+Each path runs in a process of its own (torch's thread teams of one path must not slow the next).
 Per path: single-stream tokens/s, time to first text (median of 5 short requests), then N concurrent
 clients each sending `--rounds` requests of `--tokens` new tokens: aggregate tokens/s and p50/p95
 request latency. Then model load: cold (empty cache folder: GGUF read, converted, cached) and
@@ -46,9 +47,9 @@ QUESTIONS = [
 NEVER = ("<never-written-stop-string>",)  # a stop string keeps no answer from ending early at length
 
 PATHS = {
-    "naive (transformers generate, fp32, one at a time)": ("transformers", "none"),
-    "engine fp32 (continuous batching)": ("engine", "none"),
-    "engine int8 (continuous batching, default)": ("engine", "int8"),
+    "naive": ("naive (transformers generate, fp32, one at a time)", "transformers", "none"),
+    "engine-fp32": ("engine fp32 (continuous batching)", "engine", "none"),
+    "engine-int8": ("engine int8 (continuous batching, default)", "engine", "int8"),
 }
 
 
@@ -127,34 +128,46 @@ def ready_in_fresh_process(backend: str, quantize: str, cache_dir: Path) -> floa
     return time.perf_counter() - started
 
 
+def measure_path(key: str, clients: list[int], tokens: int, rounds: int) -> dict:
+    _, backend, quantize = PATHS[key]
+    generator = build(backend, quantize, CACHE_DIR)
+    timed_request(generator, "Hello", 4)  # warm-up
+    single = timed_request(generator, QUESTIONS[0], tokens)
+    # Without a stop string: text that might begin one is held back, which would delay the first piece.
+    first_text = statistics.median(timed_request(generator, q, 8, stop=())["ttft"] for q in QUESTIONS[:5])
+    path = {
+        "single_stream_tokens_per_s": single["tokens"] / single["latency"],
+        "single_ttft_s": first_text,
+        "single_tokens": single["tokens"],
+        "concurrent": [concurrent_round(generator, n, rounds, tokens) for n in clients],
+    }
+    engine = getattr(generator, "engine", None)
+    if engine is not None:
+        engine.close()
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", default="1,4,8")
     parser.add_argument("--tokens", type=int, default=128)
     parser.add_argument("--rounds", type=int, default=2, help="requests per client")
     parser.add_argument("--skip-load", action="store_true", help="skip the cold/cached load measurements")
+    parser.add_argument("--path", choices=PATHS, help="measure this path only, in this process")
     args = parser.parse_args()
     clients = [int(n) for n in args.clients.split(",")]
+    if args.path:
+        print("RESULT " + json.dumps(measure_path(args.path, clients, args.tokens, args.rounds)), flush=True)
+        return
     report = {"load_average_1m_start": os.getloadavg()[0], "paths": {}}
 
-    for label, (backend, quantize) in PATHS.items():
-        generator = build(backend, quantize, CACHE_DIR)
-        timed_request(generator, "Hello", 4)  # warm-up
-        single = timed_request(generator, QUESTIONS[0], args.tokens)
-        # Without a stop string: text that might begin one is held back, which would delay the first piece.
-        first_text = statistics.median(timed_request(generator, q, 8, stop=())["ttft"] for q in QUESTIONS[:5])
-        path = {
-            "single_stream_tokens_per_s": single["tokens"] / single["latency"],
-            "single_ttft_s": first_text,
-            "single_tokens": single["tokens"],
-            "concurrent": [concurrent_round(generator, n, args.rounds, args.tokens) for n in clients],
-        }
+    for key, (label, _, _) in PATHS.items():
+        command = [sys.executable, __file__, "--path", key, "--clients", args.clients,
+                   "--tokens", str(args.tokens), "--rounds", str(args.rounds)]  # fmt: skip
+        out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        path = json.loads(out.split("RESULT ", 1)[1])
         report["paths"][label] = path
         print(label, json.dumps(path), flush=True)
-        engine = getattr(generator, "engine", None)
-        if engine is not None:
-            engine.close()
-        del generator
 
     if not args.skip_load:
         with tempfile.TemporaryDirectory() as empty:

@@ -115,3 +115,19 @@ def test_sampling_with_a_seed_is_reproducible(generator):
         for seed in (1, 2, 3)
     }
     assert len(others | {first.text}) > 1  # sampling does vary with the seed
+
+
+def test_thread_count_follows_the_step_size():
+    from prompt_forge.ai.engine.scheduler import WIDE_STEP, BatchingEngine
+    from prompt_forge.ai.threads import cpu_count
+
+    automatic, fixed = BatchingEngine(None, max_batch=8), BatchingEngine(None, max_batch=8, threads=3)
+    try:
+        assert automatic.threads_for(1) == automatic.threads_for(WIDE_STEP - 1) == 1
+        assert automatic.threads_for(WIDE_STEP) == cpu_count()
+        assert fixed.threads_for(1) == fixed.threads_for(8) == 3
+    finally:
+        automatic.close()
+        fixed.close()
+    with pytest.raises(ValueError, match="GENERATION_THREADS"):
+        BatchingEngine(None, max_batch=8, threads=-1)

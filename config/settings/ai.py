@@ -11,7 +11,7 @@ from .env import env_float, env_int, env_str
 GENERATION_BACKEND = env_str("GENERATION_BACKEND", "engine")
 GENERATION_MODEL = env_str("GENERATION_MODEL", "HuggingFaceTB/SmolLM2-135M-Instruct")
 GENERATION_MAX_NEW_TOKENS = env_int("GENERATION_MAX_NEW_TOKENS", 128)
-GENERATION_THREADS = env_int("GENERATION_THREADS", 0)  # 0: one for the engine, torch's default otherwise
+GENERATION_THREADS = env_int("GENERATION_THREADS", 0)  # 0: automatic (see README, Generation engine)
 # Engine only. int8: int8 weights and activations (see prompt_forge/ai/int8.py); none: float32.
 GENERATION_QUANTIZE = env_str("GENERATION_QUANTIZE", "int8")
 # Engine only: sequences decoded together; more requests wait in the engine's queue.

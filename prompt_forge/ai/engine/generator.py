@@ -7,6 +7,7 @@ from pathlib import Path
 from ..base import Generation, ModelError, PromptInput, SamplingParams
 from ..bundled import prepare_local_generation
 from ..streaming import IncrementalDecoder, StopStringFilter
+from ..threads import one_thread
 from .scheduler import BatchingEngine
 from .sequence import Finished, Sequence
 from .weights import load_engine_model
@@ -24,11 +25,12 @@ class EngineGenerator:
         max_batch: int = 8,
         **_remote_only,  # options of the OpenAI backend
     ) -> None:
-        gguf_path = prepare_local_generation(model_id, threads)
+        gguf_path = prepare_local_generation(model_id, 0)  # threads are the engine thread's own
         try:
-            self._tokenizer, model, self._stop_token_ids, self.load_info = load_engine_model(
-                model_id, gguf_path=gguf_path, cache_dir=cache_dir, quantize=quantize
-            )
+            with one_thread():  # loading must not leave a team of helper threads behind (see ai/threads.py)
+                self._tokenizer, model, self._stop_token_ids, self.load_info = load_engine_model(
+                    model_id, gguf_path=gguf_path, cache_dir=cache_dir, quantize=quantize
+                )
         except Exception as exc:  # noqa: BLE001 - any loader failure means the model is unavailable
             raise ModelError(f"could not load generation model {model_id!r}: {exc}") from exc
         self.model_name = model_id
@@ -36,7 +38,7 @@ class EngineGenerator:
         self.quantize = quantize
         self.context_length = model.shape.context_length
         self.uses_chat_template = self._tokenizer.chat_template is not None
-        self.engine = BatchingEngine(model, max_batch=max_batch, threads=threads or 1)
+        self.engine = BatchingEngine(model, max_batch=max_batch, threads=threads)
 
     def _encode(self, prompt: PromptInput) -> list[int]:
         messages = [{"role": "user", "content": prompt}] if isinstance(prompt, str) else prompt

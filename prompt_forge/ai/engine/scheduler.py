@@ -15,20 +15,29 @@ import threading
 import torch
 
 from ..base import ModelError
+from ..threads import cpu_count
 from .llama import Chunk, LeanLlama
 from .sampling import next_tokens
 from .sequence import Finished, Sequence
 
 logger = logging.getLogger(__name__)
 
+# With GENERATION_THREADS=0, a step of this many sequences or more runs on every core: eight rows of
+# int8 products are bound by arithmetic, while one or two rows are bound by memory, where a second
+# thread gains little and would only take the core the web server needs.
+WIDE_STEP = 4
+
 
 class BatchingEngine:
-    def __init__(self, model: LeanLlama, *, max_batch: int, threads: int = 1) -> None:
+    def __init__(self, model: LeanLlama, *, max_batch: int, threads: int = 0) -> None:
         if max_batch < 1:
             raise ValueError("GENERATION_MAX_BATCH must be at least 1")
+        if threads < 0:
+            raise ValueError("GENERATION_THREADS must be 0 (automatic) or more")
         self.model = model
         self.max_batch = max_batch
         self.threads = threads
+        self._wide = cpu_count()
         self._running: list[Sequence] = []
         self._waiting: queue.SimpleQueue[Sequence | None] = queue.SimpleQueue()
         self._closing = False
@@ -51,11 +60,13 @@ class BatchingEngine:
         self._waiting.put(None)  # wakes the thread if it waits for work
         self._thread.join(timeout=10)
 
+    def threads_for(self, sequences: int) -> int:
+        """torch threads for a step of this many sequences (set here: the count is per thread)."""
+        if self.threads:
+            return self.threads
+        return self._wide if sequences >= WIDE_STEP else 1
+
     def _run(self) -> None:
-        # torch's thread count is per calling thread (OpenMP), so it is set here, not where the engine
-        # is built. On a 2-core VM one thread ran a step about twice as fast as two: an OpenMP team
-        # outside the main thread pays a wake-up per parallel region (~200 of them per step).
-        torch.set_num_threads(self.threads)
         with torch.inference_mode():
             while not self._closing:
                 joining = self._admit(block=not self._running)
@@ -90,6 +101,7 @@ class BatchingEngine:
         chunks = [Chunk([sequence.last_token], sequence.cache) for sequence in self._running]
         chunks += [Chunk(sequence.prompt_ids, sequence.cache) for sequence in joining]
         stepping = self._running + joining
+        torch.set_num_threads(self.threads_for(len(stepping)))
         try:
             tokens = next_tokens(self.model(chunks), stepping)
         except Exception as exc:  # noqa: BLE001 - this step's requests fail, the engine goes on

@@ -67,6 +67,14 @@ def test_import_is_idempotent(make_user, tmp_path):
     assert Prompt.objects.count() == 3 and PromptEmbedding.objects.count() == 3
 
 
+def test_a_line_repeated_in_the_next_batch_is_imported_once(make_user, tmp_path):
+    make_user("alice")
+    source = write_lines(tmp_path / "history.jsonl", [GOOD[0], GOOD[1], GOOD[0], GOOD[2], GOOD[1]])
+    out, _ = run("import_prompts", str(source), user="alice", batch_size=2)
+    assert "imported 3 prompts for alice (2 already imported, 0 bad lines skipped)" in out
+    assert sorted(Prompt.objects.values_list("text", flat=True)) == sorted(line["prompt"] for line in GOOD)
+
+
 def test_import_writes_whole_batches_or_nothing(make_user, tmp_path, monkeypatch):
     alice = make_user("alice")
     source = write_lines(tmp_path / "history.jsonl", GOOD)

@@ -1,13 +1,13 @@
-"""The real embedder (all-MiniLM-L6-v2 from the bundled package), in float32 and in int8.
+"""The real embedder (all-MiniLM-L6-v2 from the bundled package) in each EMBEDDING_PRECISION.
 
-Both models are loaded once for this module.
+Each model is loaded once for this module.
 """
 
 import numpy as np
 import pytest
 
 from prompt_forge.ai.base import ModelError
-from prompt_forge.ai.sentence_embedder import SentenceTransformerEmbedder
+from prompt_forge.ai.sentence_embedder import SentenceTransformerEmbedder, native_bfloat16, resolve_precision
 
 TEXTS = [
     "How do I bake sourdough bread at home?",
@@ -24,12 +24,17 @@ TEXTS = [
 
 @pytest.fixture(scope="module")
 def float32():
-    return SentenceTransformerEmbedder("all-MiniLM-L6-v2")
+    return SentenceTransformerEmbedder("all-MiniLM-L6-v2", precision="float32")
+
+
+@pytest.fixture(scope="module")
+def bfloat16():
+    return SentenceTransformerEmbedder("all-MiniLM-L6-v2", precision="bfloat16")
 
 
 @pytest.fixture(scope="module")
 def int8():
-    return SentenceTransformerEmbedder("all-MiniLM-L6-v2", quantize="int8")
+    return SentenceTransformerEmbedder("all-MiniLM-L6-v2", precision="int8")
 
 
 def test_a_query_alone_gets_the_vector_it_gets_in_a_batch(float32):
@@ -39,9 +44,22 @@ def test_a_query_alone_gets_the_vector_it_gets_in_a_batch(float32):
     assert np.linalg.norm(alone) == pytest.approx(1.0, abs=1e-5)
 
 
-def test_int8_vectors_have_a_name_of_their_own(float32, int8):
-    assert float32.model_name == "all-MiniLM-L6-v2"
+def test_int8_vectors_have_a_name_of_their_own(float32, bfloat16, int8):
+    assert float32.model_name == bfloat16.model_name == "all-MiniLM-L6-v2"
     assert int8.model_name == "all-MiniLM-L6-v2+int8"  # stored vectors of the two models never mix
+
+
+def test_bfloat16_vectors_are_float32_vectors_to_five_decimals(float32, bfloat16):
+    # Close enough to share the model's name: switching precision needs no re-embedding.
+    for texts in (TEXTS, TEXTS[:1]):  # the bulk path and the one-query path
+        exact, fast = float32.embed(texts), bfloat16.embed(texts)
+        assert np.min(np.sum(exact * fast, axis=1)) > 0.9999
+        assert fast.dtype == np.float32 and np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-5)
+
+
+def test_auto_uses_bfloat16_only_where_the_cpu_computes_it():
+    assert resolve_precision("auto") == ("bfloat16" if native_bfloat16() else "float32")
+    assert resolve_precision("float32") == "float32"
 
 
 def test_int8_vectors_stay_close_to_float32(float32, int8):
@@ -50,8 +68,8 @@ def test_int8_vectors_stay_close_to_float32(float32, int8):
     assert np.allclose(np.linalg.norm(quantized, axis=1), 1.0, atol=1e-5)
 
 
-def test_int8_finds_the_same_nearest_neighbours(float32, int8):
-    for embedder in (float32, int8):
+def test_every_precision_finds_the_same_nearest_neighbour(float32, bfloat16, int8):
+    for embedder in (float32, bfloat16, int8):
         stored = embedder.embed(TEXTS)
         query = embedder.embed(["my bike has a puncture, how do I repair it?"])[0]
         assert int(np.argmax(stored @ query)) == TEXTS.index("How do I fix a flat bicycle tyre?")
@@ -63,6 +81,6 @@ def test_int8_gives_a_text_the_same_vector_alone_or_batched(int8):
     assert float(int8.embed([TEXTS[4]])[0] @ int8.embed(TEXTS)[4]) > 0.99999
 
 
-def test_an_unknown_quantization_is_refused():
-    with pytest.raises(ModelError, match="EMBEDDING_QUANTIZE must be one of none, int8"):
-        SentenceTransformerEmbedder("all-MiniLM-L6-v2", quantize="int4")
+def test_an_unknown_precision_is_refused():
+    with pytest.raises(ModelError, match="EMBEDDING_PRECISION must be one of auto, float32, bfloat16, int8"):
+        SentenceTransformerEmbedder("all-MiniLM-L6-v2", precision="int4")

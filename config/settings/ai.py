@@ -21,9 +21,9 @@ GENERATION_TIMEOUT_S = env_float("GENERATION_TIMEOUT_S", 120.0)
 
 EMBEDDING_BACKEND = env_str("EMBEDDING_BACKEND", "sentence-transformers")
 EMBEDDING_MODEL = env_str("EMBEDDING_MODEL", "all-MiniLM-L6-v2")
-# int8: the embedder's Linear layers in int8 (prompt_forge/ai/int8.py): queries and imports about twice
-# as fast, vectors within cosine 0.997 of float32's. Recorded as "<model>+int8", so the two never mix.
-EMBEDDING_QUANTIZE = env_str("EMBEDDING_QUANTIZE", "none")
+# auto (bfloat16 products where the CPU has them, else float32), float32, bfloat16 or int8: see
+# prompt_forge/ai/sentence_embedder.py. int8 vectors are recorded as "<model>+int8" and never mix.
+EMBEDDING_PRECISION = env_str("EMBEDDING_PRECISION", "auto")
 
 # Load both models when the server starts instead of on the first request.
 AI_PRELOAD = env_str("AI_PRELOAD", "true").lower() in {"1", "true", "yes", "on"}

@@ -30,8 +30,8 @@ def _build_generator() -> Generator:
 
 
 def _build_embedder() -> Embedder:
-    backend = _backend_class(settings.EMBEDDING_BACKEND)(settings.EMBEDDING_MODEL, quantize=settings.EMBEDDING_QUANTIZE)
-    return MeasuredEmbedder(backend)
+    cls = _backend_class(settings.EMBEDDING_BACKEND)
+    return MeasuredEmbedder(cls(settings.EMBEDDING_MODEL, precision=settings.EMBEDDING_PRECISION))
 
 
 _BUILDERS = {"generator": _build_generator, "embedder": _build_embedder}

@@ -1,5 +1,16 @@
-"""Embeddings with sentence-transformers (all-MiniLM-L6-v2 from the bundled package by default)."""
+"""Embeddings with sentence-transformers (all-MiniLM-L6-v2 from the bundled package by default).
 
+EMBEDDING_PRECISION picks the arithmetic:
+- float32: the model as published.
+- bfloat16: the matrix products in bfloat16 with float32 sums (torch autocast), weights unchanged.
+  Vectors stay within cosine 0.99998 of float32's, close enough to share its name and be searched
+  together; only worth it on CPUs that compute bfloat16 natively (AVX512-BF16, AMX).
+- int8: every Linear layer in int8 (prompt_forge/ai/int8.py). Vectors move further (cosine >= 0.99
+  to float32's), so they get a name of their own, `<model>+int8`, and are never searched with others.
+- auto (default): bfloat16 where the CPU computes it natively, else float32.
+"""
+
+import contextlib
 import os
 
 import numpy as np
@@ -9,15 +20,27 @@ from .base import ModelError
 from .bundled import MINILM_ID, minilm_dir
 from .threads import cpu_count, one_thread
 
-QUANTIZATIONS = ("none", "int8")
+PRECISIONS = ("auto", "float32", "bfloat16", "int8")
 # Up to this many texts is a query (a search, a new prompt); more is a bulk batch (import, re-embedding).
 QUERY_TEXTS = 8
 
 
+def native_bfloat16() -> bool:
+    """Whether this CPU computes bfloat16 products natively (else they are emulated: slower than float32)."""
+    return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
+
+
+def resolve_precision(precision: str) -> str:
+    if precision not in PRECISIONS:
+        raise ModelError(f"EMBEDDING_PRECISION must be one of {', '.join(PRECISIONS)}, not {precision!r}")
+    if precision == "auto":
+        return "bfloat16" if native_bfloat16() else "float32"
+    return precision
+
+
 class SentenceTransformerEmbedder:
-    def __init__(self, model_id: str, *, quantize: str = "none") -> None:
-        if quantize not in QUANTIZATIONS:
-            raise ModelError(f"EMBEDDING_QUANTIZE must be one of {', '.join(QUANTIZATIONS)}, not {quantize!r}")
+    def __init__(self, model_id: str, *, precision: str = "auto") -> None:
+        self.precision = resolve_precision(precision)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
@@ -33,12 +56,11 @@ class SentenceTransformerEmbedder:
         try:
             with one_thread():  # loading must not leave a team of helper threads behind (see ai/threads.py)
                 self._model = SentenceTransformer(source, device="cpu")
-                if quantize == "int8":
+                if self.precision == "int8":
                     _quantize(self._model)
         except Exception as exc:  # noqa: BLE001 - any loader failure means the model is unavailable
             raise ModelError(f"could not load embedding model {model_id!r}: {exc}") from exc
-        # Vectors of the int8 model differ slightly: a name of their own keeps them from mixing.
-        self.model_name = model_id if quantize == "none" else f"{model_id}+{quantize}"
+        self.model_name = f"{model_id}+int8" if self.precision == "int8" else model_id
         self.dimensions = int(self._model.get_embedding_dimension())
         self._bulk_threads = cpu_count()
 
@@ -47,23 +69,29 @@ class SentenceTransformerEmbedder:
         # cores) and starts no team of helper threads (see ai/threads.py); bulk batches (import,
         # re-embedding: commands, not the server) use every core.
         torch.set_num_threads(1 if len(texts) <= QUERY_TEXTS else self._bulk_threads)
-        if len(texts) == 1:
-            return self._embed_one(texts)
-        vectors = self._model.encode(
-            texts,
-            batch_size=64,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+        with self._arithmetic():
+            if len(texts) == 1:
+                return self._embed_one(texts)
+            vectors = self._model.encode(
+                texts,
+                batch_size=64,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def _arithmetic(self):
+        if self.precision == "bfloat16":
+            return torch.autocast("cpu", dtype=torch.bfloat16)
+        return contextlib.nullcontext()
 
     def _embed_one(self, texts: list[str]) -> np.ndarray:
         """What `encode` computes for one text, without its per-call bookkeeping (eval(), device lookup,
         sorting and batching: ~1 ms of a ~12 ms query)."""
         with torch.inference_mode():
             vectors = self._model(self._model.preprocess(texts))["sentence_embedding"]
-            vectors = torch.nn.functional.normalize(vectors, p=2, dim=1)
+            vectors = torch.nn.functional.normalize(vectors.float(), p=2, dim=1)
         return np.ascontiguousarray(vectors.numpy(), dtype=np.float32)
 
 

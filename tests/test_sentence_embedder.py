@@ -77,7 +77,8 @@ def test_every_precision_finds_the_same_nearest_neighbour(float32, bfloat16, int
 
 def test_int8_gives_a_text_the_same_vector_alone_or_batched(int8):
     # Activations are quantized per token, never with a scale shared across the batch (only padding
-    # in attention differs, as in float32).
+    # in attention differs, as in float32). torch's quantize_dynamic, which shares one scale, gave
+    # this text a cosine of 0.970 between alone and batched.
     assert float(int8.embed([TEXTS[4]])[0] @ int8.embed(TEXTS)[4]) > 0.99999
 
 

@@ -2,9 +2,10 @@
 
 EMBEDDING_PRECISION picks the arithmetic:
 - float32: the model as published.
-- bfloat16: the matrix products in bfloat16 with float32 sums (torch autocast), weights unchanged.
-  Vectors stay within cosine 0.99998 of float32's, close enough to share its name and be searched
-  together; only worth it on CPUs that compute bfloat16 natively (AVX512-BF16, AMX).
+- bfloat16: the matrix products in bfloat16 with float32 sums (torch autocast); the Linear weights
+  are stored in bfloat16, everything else (LayerNorms, the residual stream) stays float32. Vectors
+  stay within cosine 0.99998 of float32's, close enough to share its name and be searched together;
+  only worth it on CPUs that compute bfloat16 natively (AVX512-BF16, AMX).
 - int8: every Linear layer in int8 (prompt_forge/ai/int8.py). Vectors move further (cosine >= 0.99
   to float32's), so they get a name of their own, `<model>+int8`, and are never searched with others.
 - auto (default): bfloat16 where the CPU computes it natively, else float32.
@@ -110,6 +111,5 @@ def _quantize(model) -> None:
     a text gets the same vector alone or in a batch of others)."""
     from .int8 import pack_int8_layers, quantize_linears
 
-    with torch.no_grad():
-        quantize_linears(model)
+    quantize_linears(model)
     pack_int8_layers(model)

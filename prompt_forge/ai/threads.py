@@ -2,10 +2,10 @@
 
 Under OpenMP, `torch.set_num_threads` applies to the thread that calls it, and every thread that runs
 a parallel operation with more than one thread starts its own team of helper threads. On a 2-core
-machine a second team makes the helpers of both sleep and wake between operations (libgomp stops
-spinning once it manages more threads than there are CPUs): a decoding step of the engine took twice
-as long. So models load on one thread, queries embed on one thread, and only the generation engine's
-thread runs wide (see benchmarks/RESULTS.md).
+machine a step of the engine took twice as long once a second team existed in the process (libgomp
+documents that its helpers stop spinning, and sleep between operations, once it manages more
+threads than there are CPUs). So models load on one thread, queries embed on one thread, and only
+the generation engine's thread runs wide (see benchmarks/RESULTS.md).
 """
 
 import os

@@ -21,6 +21,7 @@ def isolated_service(settings, tmp_path):
     FakeGenerator.fail_with = None
     FakeGenerator.piece_delay_s = 0.0
     FakeGenerator.last_params = None
+    FakeGenerator.last_prompt = None
     reset_models()
     reset_index()
     cache.clear()

@@ -41,9 +41,15 @@ class FakeGenerator:
     fail_with: str | None = None
     piece_delay_s: float = 0.0  # > 0 makes the answer arrive slowly, to test cancellation and concurrency
     last_params: SamplingParams | None = None  # what the latest call was asked for
+    last_prompt: PromptInput | None = None  # what the latest call read (text, or the chat messages)
+    context_length = 2048  # tokens: a word, or 4 per message for its framing (see count_tokens)
 
     def __init__(self, model_id: str = "", **kwargs) -> None:
         pass
+
+    def count_tokens(self, prompt: PromptInput) -> int:
+        messages = [{"role": "user", "content": prompt}] if isinstance(prompt, str) else prompt
+        return sum(len(message["content"].split()) + 4 for message in messages)
 
     def generate(self, prompt: PromptInput, *, params: SamplingParams | None = None) -> Generation:
         return [event for event in self.stream(prompt, params=params) if isinstance(event, Generation)][0]
@@ -53,6 +59,7 @@ class FakeGenerator:
             raise ModelError(FakeGenerator.fail_with)
         params = params or SamplingParams()
         FakeGenerator.last_params = params
+        FakeGenerator.last_prompt = prompt
         text = prompt if isinstance(prompt, str) else prompt[-1]["content"]
         words = f"Answer to: {text}".split(" ")
         pieces = [words[0], *[" " + word for word in words[1:]]]

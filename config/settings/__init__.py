@@ -4,6 +4,7 @@ from .ai import *  # noqa: F403
 from .api_docs import *  # noqa: F403
 from .base import *  # noqa: F403
 from .channels import *  # noqa: F403
+from .conversations import *  # noqa: F403
 from .jwt import *  # noqa: F403
 from .observability import *  # noqa: F403
 from .realtime import *  # noqa: F403

@@ -18,6 +18,8 @@ OPENAI_BASE_URL = env_str("OPENAI_BASE_URL", "http://127.0.0.1:8001/v1")
 OPENAI_API_KEY = env_str("OPENAI_API_KEY", "")
 OPENAI_TIMEOUT_SECONDS = env_float("OPENAI_TIMEOUT_SECONDS", 60.0)
 OPENAI_MAX_RETRIES = env_int("OPENAI_MAX_RETRIES", 0)
+# That server's model context in tokens (conversation turns beyond it are dropped, oldest first).
+OPENAI_CONTEXT_TOKENS = env_int("OPENAI_CONTEXT_TOKENS", 8192)
 
 AI_BACKENDS = {**_AI_BACKENDS, "openai": "prompt_forge.ai.openai_generator.OpenAIGenerator"}
 

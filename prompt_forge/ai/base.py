@@ -47,6 +47,11 @@ class Generation:
 
 class Generator(Protocol):
     model_name: str
+    context_length: int  # tokens the model reads in all: the rendered prompt plus the answer
+
+    def count_tokens(self, prompt: PromptInput) -> int:
+        """Tokens `prompt` takes once rendered as the model reads it (through its chat template)."""
+        ...
 
     def generate(self, prompt: PromptInput, *, params: SamplingParams | None = None) -> Generation: ...
 

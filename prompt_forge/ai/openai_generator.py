@@ -38,6 +38,13 @@ class OpenAIGenerator:
         )
         self.model_name = model_id
         self.max_new_tokens = max_new_tokens
+        # The server's model is not ours to inspect: its context is configured, its tokens estimated.
+        self.context_length = settings.OPENAI_CONTEXT_TOKENS
+
+    def count_tokens(self, prompt: PromptInput) -> int:
+        """An estimate (about 3 characters a token, plus each message's framing), on the safe side."""
+        messages = [{"role": "user", "content": prompt}] if isinstance(prompt, str) else prompt
+        return sum(len(message["content"]) // 3 + 8 for message in messages)
 
     def _request(self, prompt: PromptInput, params: SamplingParams) -> dict:
         request = {

@@ -34,6 +34,8 @@ class TransformersGenerator:
         self.model_name = model_id
         self.max_new_tokens = max_new_tokens
         self.uses_chat_template = bool(getattr(self._tokenizer, "chat_template", None))
+        config = self._model.config
+        self.context_length = getattr(config, "max_position_embeddings", None) or getattr(config, "n_positions", 1024)
         # One generate() at a time: two concurrent ones would just fight for the same cores.
         self._lock = threading.Lock()
 
@@ -45,6 +47,9 @@ class TransformersGenerator:
         # No chat template (e.g. gpt2): plain continuation of the conversation's text.
         text = "\n".join(message["content"] for message in messages)
         return self._tokenizer(text, return_tensors="pt")
+
+    def count_tokens(self, prompt: PromptInput) -> int:
+        return int(self._encode(prompt)["input_ids"].shape[1])
 
     def generate(self, prompt: PromptInput, *, params: SamplingParams | None = None) -> Generation:
         result = None

@@ -5,6 +5,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .conversations.models import Conversation
+
+__all__ = ["Conversation", "Prompt", "PromptEmbedding", "PromptMetadata"]
+
 
 class Prompt(models.Model):
     class Status(models.TextChoices):
@@ -20,6 +24,11 @@ class Prompt(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Set by `manage.py import_prompts`: a hash of the imported line, so a re-run adds no duplicates.
     import_key = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # A prompt is a turn of a conversation; editing or regenerating adds a sibling under the same parent.
+    conversation = models.ForeignKey(
+        "prompts.Conversation", on_delete=models.CASCADE, null=True, blank=True, related_name="turns"
+    )
+    parent = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children")
 
     class Meta:
         ordering = ["-created_at", "-id"]

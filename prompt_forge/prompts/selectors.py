@@ -45,7 +45,9 @@ def prompt_similar(*, user_id: int, query: str, k: int, min_score: float | None 
     # Filtering by user again is deliberate: the index is a cache, the database decides ownership.
     # Unordered: with prompt_list's ORDER BY, SQLite walks the user's whole (user, created_at) index
     # (13 ms at 100k prompts) instead of looking up k primary keys.
-    prompts = prompt_list(user_id=user_id).order_by().in_bulk([hit.prompt_id for hit in hits])
+    # Each hit names its conversation (id, title): joined here, not fetched per hit.
+    hit_ids = [hit.prompt_id for hit in hits]
+    prompts = prompt_list(user_id=user_id).select_related("conversation").order_by().in_bulk(hit_ids)
     return [ScoredPrompt(prompts[hit.prompt_id], hit.score) for hit in hits if hit.prompt_id in prompts]
 
 

@@ -33,7 +33,8 @@ class PromptSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Prompt
-        fields = ["id", "user", "text", "response", "created_at", "metadata", "embedding"]
+        # The seed's fields, then the turn's place: its conversation and the turn it answers.
+        fields = ["id", "user", "text", "response", "created_at", "metadata", "embedding", "conversation", "parent"]
 
     def to_representation(self, instance: Prompt) -> dict:
         data = super().to_representation(instance)
@@ -43,8 +44,15 @@ class PromptSerializer(serializers.ModelSerializer):
         return data
 
 
+class ConversationRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
 class ScoredPromptSerializer(PromptSerializer):
     score = serializers.FloatField(read_only=True)
+    # A search hit names its conversation, so a client can open the thread it belongs to.
+    conversation = ConversationRefSerializer(read_only=True, allow_null=True)
 
     class Meta(PromptSerializer.Meta):
         fields = [*PromptSerializer.Meta.fields, "score"]

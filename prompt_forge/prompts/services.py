@@ -20,6 +20,8 @@ from prompt_forge.search.models import IndexChange
 from prompt_forge.search.registry import get_index
 
 from . import selectors
+from .conversations import turns
+from .conversations.turns import Placement
 from .models import Prompt, PromptEmbedding, PromptMetadata
 from .notifications import push_to_user
 
@@ -28,10 +30,13 @@ logger = logging.getLogger(__name__)
 PUSH_MESSAGE = "Prompt response ready"
 
 
-def _save_pending(*, user_id: int, text: str, send_via_websocket: bool, source: dict | None = None) -> Prompt:
+def _save_pending(
+    *, user_id: int, text: str, send_via_websocket: bool, source: dict | None = None, placement: Placement | None = None
+) -> Prompt:
     # Saved first, so a model failure never loses what the user submitted.
     with transaction.atomic():
-        prompt = Prompt.objects.create(user_id=user_id, text=text, status=Prompt.Status.PENDING)
+        # A turn of the placed conversation, or the first turn of a new one.
+        prompt = turns.create_turn(user_id=user_id, text=text, placement=placement, status=Prompt.Status.PENDING)
         PromptMetadata.objects.create(prompt=prompt, sent_via_websocket=send_via_websocket, extra_info=source)
     return prompt
 
@@ -128,6 +133,7 @@ def _store(prompt: Prompt, *, response: str, model_used: str, details: dict, emb
             vector=PromptEmbedding.encode(vector),
         )
         PromptMetadata.objects.filter(prompt=prompt).update(model_used=model_used, extra_info=extra_info)
+        turns.answered(prompt)
         # Every process's search index catches up from this log entry; the backend may store the vector too.
         journal.record(user_id=user_id, prompt_ids=[prompt.pk], op=IndexChange.Op.UPSERT)
         get_index().write(user_id=user_id, ids=[prompt.pk], vectors=vector.reshape(1, -1))
@@ -167,12 +173,16 @@ def prompt_create(
     conversation: list[dict] | None = None,
     params: SamplingParams | None = None,
     source: dict | None = None,
+    placement: Placement | None = None,
 ) -> Prompt:
     """Answer `text` (or the `conversation` ending with it) with the model, or from the user's semantic
     cache; embed and store it, then notify. Raises GenerationBusyError, storing nothing, when this
-    process already admits as many generations as it may."""
+    process already admits as many generations as it may. The turn goes where `placement` says
+    (default: the first turn of a new conversation)."""
     with generation_slots.slot():
-        prompt = _save_pending(user_id=user_id, text=text, send_via_websocket=send_via_websocket, source=source)
+        prompt = _save_pending(
+            user_id=user_id, text=text, send_via_websocket=send_via_websocket, source=source, placement=placement
+        )
         try:
             embedded = _embed(text)
             response, model_used, details = _answer(

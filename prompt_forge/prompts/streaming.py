@@ -18,6 +18,7 @@ from prompt_forge.ai.base import Generation, ModelError, SamplingParams
 from prompt_forge.ai.registry import get_generator
 from prompt_forge.common.exceptions import PromptFailedError
 
+from .conversations.turns import Placement
 from .models import Prompt
 from .notifications import push_to_user
 from .services import _mark_failed, _save_pending, complete_prompt, fail_prompt, push_payload
@@ -53,6 +54,7 @@ def prompt_stream(
     conversation: list[dict] | None = None,
     params: SamplingParams | None = None,
     source: dict | None = None,
+    placement: Placement | None = None,
 ) -> Iterator[StreamEvent]:
     """Yield StreamStarted, a StreamDelta per piece of answer, then StreamDone.
 
@@ -60,7 +62,9 @@ def prompt_stream(
     PromptFailedError (prompt kept, status failed) when the model fails.
     """
     with generation_slots.slot():
-        prompt = _save_pending(user_id=user_id, text=text, send_via_websocket=send_via_websocket, source=source)
+        prompt = _save_pending(
+            user_id=user_id, text=text, send_via_websocket=send_via_websocket, source=source, placement=placement
+        )
         pieces: list[str] = []
         generation = None
         model_stream = None
@@ -162,9 +166,10 @@ async def stream_payloads(*, user_id: int, text: str, **options) -> AsyncIterato
         yield {"type": "error", "error": str(exc), "retry_after": exc.retry_after}
 
 
-def prompt_stream_to_user(*, user_id: int, text: str, params: SamplingParams | None = None) -> Prompt:
-    """Stream a prompt to every socket of its user (POST /prompts/ with "stream": true); return it stored."""
-    for event in prompt_stream(user_id=user_id, text=text, send_via_websocket=True, params=params):
+def prompt_stream_to_user(*, user_id: int, text: str, params: SamplingParams | None = None, **turn) -> Prompt:
+    """Stream a prompt to every socket of its user (POST /prompts/ with "stream": true); return it stored.
+    `turn`: the conversation `placement`, the model's `conversation` messages and the turn's `source`."""
+    for event in prompt_stream(user_id=user_id, text=text, send_via_websocket=True, params=params, **turn):
         if isinstance(event, StreamDone):
             return event.prompt  # its "prompt.done" push goes out on commit, like any push
         push_to_user(user_id, event_payload(event))

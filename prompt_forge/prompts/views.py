@@ -10,6 +10,7 @@ from prompt_forge.common.exceptions import json_error
 
 from . import selectors, services, streaming
 from .api_docs import create_schema, delete_schema, list_schema, retrieve_schema, retry_schema, similar_schema
+from .conversations import rest_turns as conversation_turns
 from .serializers import (
     InvalidRequestError,
     PageQuerySerializer,
@@ -52,6 +53,9 @@ class PromptListCreateView(APIView):
             stream = parse_stream_flag(request.data, body.send_via_websocket)
         except InvalidRequestError as exc:
             return json_error(str(exc), status.HTTP_400_BAD_REQUEST)
+        if conversation_turns.names_conversation(request.data):
+            # "conversation" (and/or "parent"): a turn of an existing conversation, with its context.
+            return conversation_turns.create_from_prompts_request(request, body=body, stream=stream)
         if stream:
             prompt = streaming.prompt_stream_to_user(user_id=request.user.pk, text=body.text, params=body.params)
         else:

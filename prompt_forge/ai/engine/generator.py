@@ -47,6 +47,9 @@ class EngineGenerator:
         # No chat template: plain continuation of the conversation's text.
         return self._tokenizer.encode("\n".join(message["content"] for message in messages), add_special_tokens=True)
 
+    def count_tokens(self, prompt: PromptInput) -> int:
+        return len(self._encode(prompt))
+
     def generate(self, prompt: PromptInput, *, params: SamplingParams | None = None) -> Generation:
         result = None
         for event in self.stream(prompt, params=params):

@@ -1,0 +1,89 @@
+"""Writes to conversations: create, change, delete, and new turns through the one answer pipeline."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from prompt_forge.ai.base import SamplingParams
+from prompt_forge.search import journal
+from prompt_forge.search.models import IndexChange
+
+from .. import services as pipeline
+from ..models import Prompt
+from . import placement, selectors
+from .errors import InvalidConversationRequestError, TurnNotFoundError
+from .models import TITLE_MAX, Conversation
+
+
+def conversation_create(*, user_id: int, title: str = "", system: str = "") -> Conversation:
+    source = Conversation.TitleSource.USER if title else Conversation.TitleSource.WORDS
+    return Conversation.objects.create(user_id=user_id, title=title[:TITLE_MAX], title_source=source, system=system)
+
+
+def conversation_update(conversation: Conversation, *, changes: dict) -> Conversation:
+    """Apply validated changes (title, system, pinned, archived, active_turn) to the user's conversation."""
+    fields = []
+    if "active_turn" in changes:
+        turn_id = changes.pop("active_turn")
+        if selectors.turn_get(conversation=conversation, turn_id=turn_id) is None:
+            raise InvalidConversationRequestError("active_turn must be a turn of this conversation")
+        conversation.active_turn_id = turn_id
+        fields.append("active_turn")
+    if "title" in changes:
+        conversation.title_source = Conversation.TitleSource.USER
+        fields.append("title_source")
+    for name, value in changes.items():
+        setattr(conversation, name, value)
+        fields.append(name)
+    if fields:
+        conversation.updated_at = timezone.now()
+        conversation.save(update_fields=[*fields, "updated_at"])
+    return conversation
+
+
+def conversation_delete(*, user_id: int, conversation_id: int) -> bool:
+    """Delete the user's conversation and its turns; they leave every search index and the cache."""
+    with transaction.atomic():
+        conversation = selectors.conversation_get(user_id=user_id, conversation_id=conversation_id)
+        if conversation is None:
+            return False
+        turn_ids = list(Prompt.objects.filter(conversation=conversation, user_id=user_id).values_list("pk", flat=True))
+        conversation.delete()  # its turns go with it
+        if turn_ids:
+            journal.record(user_id=user_id, prompt_ids=turn_ids, op=IndexChange.Op.REMOVE)
+    return True
+
+
+def turn_create(
+    *,
+    user_id: int,
+    text: str,
+    conversation_id=None,
+    parent_id=placement.ACTIVE_LEAF,
+    use_cache: bool = False,
+    send_via_websocket: bool = False,
+    params: SamplingParams | None = None,
+) -> Prompt:
+    """Answer `text` as a new turn of the user's conversation (after `parent_id`, default its active leaf)."""
+    prepared = placement.prepare(
+        user_id=user_id, text=text, conversation_id=conversation_id, parent_id=parent_id, params=params
+    )
+    return pipeline.prompt_create(
+        user_id=user_id,
+        text=text,
+        send_via_websocket=send_via_websocket,
+        use_cache=use_cache,
+        conversation=prepared.messages,
+        params=params,
+        source=prepared.source,
+        placement=prepared.placement,
+    )
+
+
+def turn_regenerate(*, user_id: int, conversation: Conversation, turn_id: int, params: SamplingParams | None) -> Prompt:
+    """A new answer to the same prompt: a sibling of the turn, under the same parent."""
+    turn = selectors.turn_get(conversation=conversation, turn_id=turn_id)
+    if turn is None:
+        raise TurnNotFoundError()
+    return turn_create(
+        user_id=user_id, text=turn.text, conversation_id=conversation.pk, parent_id=turn.parent_id, params=params
+    )

@@ -1,0 +1,87 @@
+"""Conversation titles: the first prompt's first words at once, then (in the background) a short title
+the model writes. A title the owner set is never overwritten."""
+
+import logging
+import re
+import threading
+
+from django.conf import settings
+from django.db import connections
+
+from prompt_forge.ai.admission import GenerationBusyError, generation_slots
+from prompt_forge.ai.base import ModelError, SamplingParams
+from prompt_forge.ai.deadline import generate_within
+from prompt_forge.ai.registry import get_generator
+
+from .models import TITLE_MAX, Conversation
+
+logger = logging.getLogger(__name__)
+
+TITLE_INSTRUCTION = (
+    "Write a title of at most six words for a conversation that starts with the message below. "
+    "Answer with the title only.\n\nMessage: {text}"
+)
+TITLE_TOKENS = 20
+_PREFIX = re.compile(r"^(title\s*:\s*)", re.IGNORECASE)
+
+
+def words_title(text: str) -> str:
+    """The first words of `text`, at most TITLE_MAX characters (cut at a word, with an ellipsis)."""
+    words = " ".join(text.split())
+    if len(words) <= TITLE_MAX:
+        return words
+    cut = words[: TITLE_MAX - 1].rsplit(" ", 1)[0] or words[: TITLE_MAX - 1]
+    return cut + "\u2026"
+
+
+def clean_title(raw: str) -> str:
+    """The model's answer as a title: its first line, without quotes, markup or a "Title:" prefix."""
+    lines = [line.strip() for line in raw.strip().splitlines() if line.strip()]
+    if not lines:
+        return ""
+    title = _PREFIX.sub("", lines[0].strip("#*_` ")).strip().strip("\"'\u201c\u201d").strip()
+    return words_title(title.rstrip(".").strip())
+
+
+def model_title(text: str) -> str:
+    """A title the model writes for a conversation starting with `text`; "" when it cannot."""
+    messages = [{"role": "user", "content": TITLE_INSTRUCTION.format(text=text[:1000])}]
+    try:
+        with generation_slots.slot():  # a busy server keeps the words title rather than queueing
+            generation = generate_within(
+                get_generator(),
+                messages,
+                params=SamplingParams(max_new_tokens=TITLE_TOKENS),
+                timeout_s=settings.CONVERSATION_TITLE_TIMEOUT_S,
+            )
+    except (ModelError, GenerationBusyError) as exc:
+        logger.info("no model title (keeping the first words): %s", exc)
+        return ""
+    return clean_title(generation.text)
+
+
+def write_model_title(conversation_id: int, text: str) -> bool:
+    """Replace the words title by the model's, unless the owner renamed it meanwhile."""
+    title = model_title(text)
+    if not title:
+        return False
+    updated = Conversation.objects.filter(pk=conversation_id, title_source=Conversation.TitleSource.WORDS).update(
+        title=title, title_source=Conversation.TitleSource.MODEL
+    )
+    return bool(updated)
+
+
+def schedule_model_title(conversation_id: int, text: str) -> None:
+    """Write the model's title in the background (the answer is not held up by it)."""
+    if not settings.CONVERSATION_MODEL_TITLES:
+        return
+
+    def run() -> None:
+        try:
+            write_model_title(conversation_id, text)
+        except Exception:  # noqa: BLE001 - a title is a nicety: log, never crash the thread silently
+            logger.exception("writing the title of conversation %s failed", conversation_id)
+        finally:
+            connections.close_all()
+
+    threading.Thread(target=run, name="conversation-title", daemon=True).start()

@@ -17,6 +17,8 @@ def isolated_service(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.GENERATION_BACKEND = "tests.fakes.FakeGenerator"
     settings.EMBEDDING_BACKEND = "tests.fakes.FakeEmbedder"
+    # No background title writing by the fake model (tests of titles switch it on).
+    settings.CONVERSATION_MODEL_TITLES = False
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": FAST_RATES}
     FakeGenerator.fail_with = None
     FakeGenerator.piece_delay_s = 0.0

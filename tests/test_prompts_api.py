@@ -16,7 +16,10 @@ def test_create_returns_seed_shape(make_user, client_for, path):
     response = client_for(user).post(path, {"prompt": "What is the capital of France?"}, format="json")
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {"id", "user", "text", "response", "created_at", "metadata", "embedding"}
+    seed_fields = {"id", "user", "text", "response", "created_at", "metadata", "embedding"}
+    # The seed's body, plus the turn's place: a new one-turn conversation of its own.
+    assert set(body) == seed_fields | {"conversation", "parent"}
+    assert isinstance(body["conversation"], int) and body["parent"] is None
     assert body["user"] == user.pk
     assert body["text"] == "What is the capital of France?"
     assert body["response"] == "Answer to: What is the capital of France?"
@@ -131,7 +134,11 @@ def test_similar_returns_own_prompts_most_similar_first_with_scores(make_user, c
         "metadata",
         "embedding",
         "score",
+        "conversation",
+        "parent",
     }
+    # A hit names its conversation, so the thread it belongs to can be opened.
+    assert results[0]["conversation"] == {"id": results[0]["conversation"]["id"], "title": "rules of chess openings"}
 
 
 def test_similar_limits_and_filters(make_user, client_for):

@@ -16,6 +16,9 @@ from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidTok
 
 from prompt_forge.ai.admission import GenerationBusyError
 from prompt_forge.common.exceptions import PromptFailedError
+from prompt_forge.prompts.conversations import chat as chat_turns
+from prompt_forge.prompts.conversations.chat import ChatTurn
+from prompt_forge.prompts.conversations.errors import ConversationNotFoundError, InvalidConversationRequestError
 from prompt_forge.prompts.services import prompt_create
 from prompt_forge.prompts.streaming import StreamDelta, StreamDone, StreamStarted, prompt_stream, stream_in_thread
 from prompt_forge.prompts.throttles import prompt_throttle_wait
@@ -23,8 +26,6 @@ from prompt_forge.prompts.throttles import prompt_throttle_wait
 from . import responses
 from .errors import OpenAIError, throttled, unauthorized
 from .requests import ChatRequest, parse_chat_request
-
-SOURCE = {"source": "v1/chat/completions"}
 
 
 @sync_to_async
@@ -61,22 +62,50 @@ async def chat_completions(request):
         wait = await sync_to_async(prompt_throttle_wait)(user)
         if wait is not None:
             raise throttled(wait)
+        turn = await sync_to_async(_attach)(user.pk, chat, request.body)
         if chat.stream:
-            return await _stream_response(user.pk, chat)
+            return await _stream_response(user.pk, chat, turn)
         prompt = await sync_to_async(prompt_create)(
-            user_id=user.pk, text=chat.text, conversation=chat.messages, params=chat.params, source=SOURCE
+            user_id=user.pk,
+            text=chat.text,
+            conversation=turn.messages,
+            params=chat.params,
+            source=turn.source,
+            placement=turn.placement,
         )
     except OpenAIError as exc:
         return exc.response()
     except (GenerationBusyError, PromptFailedError) as exc:
         return OpenAIError.from_exception(exc).response()
-    return JsonResponse(responses.chat_completion(prompt, model=chat.model))
+    # An extension field: the conversation the turn was stored in (OpenAI's clients ignore it).
+    return JsonResponse({**responses.chat_completion(prompt, model=chat.model), "conversation": prompt.conversation_id})
 
 
-async def _stream_response(user_id: int, chat: ChatRequest) -> StreamingHttpResponse:
+def _attach(user_id: int, chat: ChatRequest, raw_body: bytes) -> ChatTurn:
+    """Where the turn goes in the caller's conversations (see prompts/conversations/chat.py)."""
+    try:
+        return chat_turns.attach(
+            user_id=user_id,
+            messages=chat.messages,
+            text=chat.text,
+            where=chat_turns.extension(raw_body),
+            params=chat.params,
+        )
+    except ConversationNotFoundError as exc:
+        raise OpenAIError(404, str(exc), param="conversation", code="conversation_not_found") from exc
+    except InvalidConversationRequestError as exc:
+        raise OpenAIError(400, str(exc), param="conversation") from exc
+
+
+async def _stream_response(user_id: int, chat: ChatRequest, turn: ChatTurn) -> StreamingHttpResponse:
     events = stream_in_thread(
         lambda: prompt_stream(
-            user_id=user_id, text=chat.text, conversation=chat.messages, params=chat.params, source=SOURCE
+            user_id=user_id,
+            text=chat.text,
+            conversation=turn.messages,
+            params=chat.params,
+            source=turn.source,
+            placement=turn.placement,
         )
     )
     # The first event is awaited before answering, so a full server still gets a real 503 status.

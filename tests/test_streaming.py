@@ -60,7 +60,13 @@ async def test_prompt_streams_token_by_token_and_is_stored_as_streamed(make_user
     await socket.send_json_to({"type": "prompt", "prompt": "Name three colours"})
     events, done = await collect_stream(socket)
     started, deltas = events[0], events[1:]
-    assert started == {"type": "prompt.started", "id": done["id"], "prompt": "Name three colours"}
+    assert {key: started[key] for key in ("type", "id", "prompt")} == {
+        "type": "prompt.started",
+        "id": done["id"],
+        "prompt": "Name three colours",
+    }
+    # The turn's place: a new conversation of its own.
+    assert isinstance(started["conversation"], int) and started["parent"] is None
     assert len(deltas) == 5 and all(d["type"] == "prompt.delta" and d["id"] == done["id"] for d in deltas)
     streamed = "".join(d["delta"] for d in deltas)
     assert streamed == "Answer to: Name three colours"

@@ -14,6 +14,8 @@ from django.conf import settings
 from prompt_forge.accounts.middleware import authenticate_token
 from prompt_forge.ai.base import SamplingParams
 
+from .conversations.errors import ConversationNotFoundError, InvalidConversationRequestError
+from .conversations.rest_turns import socket_turn_options
 from .notifications import user_group
 from .serializers import InvalidRequestError, parse_prompt_request
 from .socket_protocol import (
@@ -127,9 +129,17 @@ class PromptConsumer(AsyncWebsocketConsumer):
         if wait is not None:
             await self.send_json(error_message("Request was throttled.", retry_after=round(wait, 1)))
             return
-        self.stream_task = asyncio.create_task(self._stream(body.text, body.params))
+        try:  # "conversation" / "parent": a turn of one of the user's conversations
+            turn = await sync_to_async(socket_turn_options)(
+                user_id=self.user.pk, message=message, text=body.text, params=body.params
+            )
+        except (ConversationNotFoundError, InvalidConversationRequestError) as exc:
+            await self.send_json(error_message(str(exc)))
+            return
+        self.stream_task = asyncio.create_task(self._stream(body.text, body.params, turn))
 
-    async def _stream(self, text: str, params: SamplingParams) -> None:
-        stream = stream_payloads(user_id=self.user.pk, text=text, params=params, source={"source": "websocket"})
+    async def _stream(self, text: str, params: SamplingParams, turn: dict) -> None:
+        source = {"source": "websocket", **turn.pop("source", {})}
+        stream = stream_payloads(user_id=self.user.pk, text=text, params=params, source=source, **turn)
         async for payload in stream:
             await self.send_json(payload)

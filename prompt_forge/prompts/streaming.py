@@ -95,7 +95,9 @@ def prompt_stream(
 def event_payload(event: StreamEvent) -> dict:
     """The JSON message a WebSocket client receives for each event (see README, "Streaming")."""
     if isinstance(event, StreamStarted):
-        return {"type": "prompt.started", "id": event.prompt.pk, "prompt": event.prompt.text}
+        prompt = event.prompt
+        started = {"type": "prompt.started", "id": prompt.pk, "prompt": prompt.text}
+        return {**started, "conversation": prompt.conversation_id, "parent": prompt.parent_id}
     if isinstance(event, StreamDelta):
         return {"type": "prompt.delta", "id": event.prompt_id, "delta": event.text}
     embedding_length = len(event.prompt.embedding.as_array())

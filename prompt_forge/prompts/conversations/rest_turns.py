@@ -42,3 +42,17 @@ def create_from_prompts_request(request, *, body, stream: bool) -> Response:
     except InvalidConversationRequestError as exc:
         return Response({"error": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
     return Response(PromptSerializer(prompt).data, status=status.HTTP_201_CREATED)
+
+
+def socket_turn_options(*, user_id: int, message: dict, text: str, params) -> dict:
+    """A WebSocket prompt's "conversation"/"parent": the pipeline options of that turn ({} for a new one)."""
+    if not names_conversation(message):
+        return {}
+    prepared = prepare(
+        user_id=user_id,
+        text=text,
+        conversation_id=message.get("conversation"),
+        parent_id=message.get("parent", ACTIVE_LEAF),
+        params=params,
+    )
+    return {"placement": prepared.placement, "conversation": prepared.messages, "source": prepared.source}

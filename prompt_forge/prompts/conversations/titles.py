@@ -39,8 +39,8 @@ def clean_title(raw: str) -> str:
     lines = [line.strip() for line in raw.strip().splitlines() if line.strip()]
     if not lines:
         return ""
-    title = _PREFIX.sub("", lines[0].strip("#*_` ")).strip().strip("\"'\u201c\u201d").strip()
-    return words_title(title.rstrip(".").strip())
+    decoration = "#*_`\"'\u201c\u201d. "
+    return words_title(_PREFIX.sub("", lines[0].strip(decoration)).strip(decoration))
 
 
 def model_title(text: str) -> str:

@@ -32,6 +32,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 EXAMPLES = int(os.environ.get("ISOLATION_EXAMPLES", "1000"))
 USERS = 3
+MODEL = "HuggingFaceTB/SmolLM2-135M-Instruct"
 WORDS = ["river", "delta", "chess", "bread", "plants", "light", "stone", "music"]
 _answers = itertools.count(1)
 
@@ -56,6 +57,12 @@ operations = st.one_of(
     st.tuples(st.just("retry"), users, picks),
     st.tuples(st.just("list"), users),
     st.tuples(st.just("similar"), users, texts, st.integers(1, 10)),
+    # Conversations: continue, read, search, export and delete one (anyone's id), /v1 naming one.
+    st.tuples(st.just("turn"), users, picks, texts),
+    st.tuples(st.just("thread"), users, picks),
+    st.tuples(st.just("conversations"), users, st.one_of(st.none(), texts)),
+    st.tuples(st.just("v1"), users, picks, texts),
+    st.tuples(st.just("drop conversation"), users, picks),
 )
 
 
@@ -71,6 +78,9 @@ class World:
     response: dict[int, str] = field(default_factory=dict)
     deleted: set[int] = field(default_factory=set)
     pushes: list[list[int]] = field(default_factory=lambda: [[] for _ in range(USERS)])
+    conversation_owner: dict[int, int] = field(default_factory=dict)  # conversation id -> user index
+    conversation_of: dict[int, int] = field(default_factory=dict)  # prompt id -> conversation id
+    dropped: set[int] = field(default_factory=set)  # deleted conversations
 
     def live(self, user: int) -> set[int]:
         return {pid for pid, who in self.owner.items() if who == user and pid not in self.deleted}
@@ -81,6 +91,19 @@ class World:
     def pick(self, n: int) -> int:
         ids = sorted(self.owner)
         return ids[n % len(ids)] if ids else 1
+
+    def pick_conversation(self, n: int) -> int:
+        ids = sorted(self.conversation_owner)
+        return ids[n % len(ids)] if ids else 1
+
+    def own_conversations(self, user: int) -> set[int]:
+        return {cid for cid, who in self.conversation_owner.items() if who == user and cid not in self.dropped}
+
+    def record(self, user: int, body: dict) -> None:
+        pid = body["id"]
+        self.owner[pid], self.text[pid], self.response[pid] = user, body["text"], body["response"]
+        self.conversation_of[pid] = body["conversation"]
+        self.conversation_owner.setdefault(body["conversation"], user)
 
 
 def check_prompt(world: World, user: int, body: dict) -> None:
@@ -108,7 +131,7 @@ def do_create(world: World, stats: Counter, user: int, text: str, use_cache: boo
         source = cache["source_prompt_id"]
         assert source in world.live(user), f"cache hit on prompt {source} of user {world.owner.get(source)}"
         assert created["response"] == world.response[source]
-    world.owner[pid], world.text[pid], world.response[pid] = user, text, created["response"]
+    world.record(user, created)
     if push:
         world.pushes[user].append(pid)
 
@@ -159,7 +182,74 @@ def do_similar(world: World, stats: Counter, user: int, query: str, k: int) -> N
     stats["search results checked"] += len(results)
 
 
+def do_turn(world: World, stats: Counter, user: int, pick: int, text: str) -> None:
+    cid = world.pick_conversation(pick)
+    response = world.clients[user].post(f"/conversations/{cid}/turns/", {"prompt": text}, format="json")
+    if cid in world.own_conversations(user):
+        assert response.status_code == 201, response.content
+        created = response.json()
+        assert created["response"] not in world.responses_of_others(user), "answer taken from another user"
+        assert created["conversation"] == cid
+        world.record(user, created)
+    else:
+        stats["foreign or missing conversations refused"] += 1
+        assert response.status_code == 404 and response.json() == {"detail": "Not found."}
+
+
+def do_thread(world: World, stats: Counter, user: int, pick: int) -> None:
+    cid = world.pick_conversation(pick)
+    response = world.clients[user].get(f"/conversations/{cid}/")
+    if cid not in world.own_conversations(user):
+        stats["foreign or missing conversations refused"] += 1
+        assert response.status_code == 404 and response.json() == {"detail": "Not found."}
+        return
+    for turn in response.json()["turns"]:
+        check_prompt(world, user, {**turn, "user": turn["user"]})
+        stats["turns checked"] += 1
+
+
+def do_conversations(world: World, stats: Counter, user: int, query: str | None) -> None:
+    params = {"limit": 100, **({"q": query} if query else {})}
+    body = world.clients[user].get("/conversations/", params).json()
+    shown = {item["id"] for item in body["results"]}
+    assert shown <= world.own_conversations(user), "another user's conversation listed"
+    if query is None:
+        assert shown == world.own_conversations(user)
+
+
+def do_v1(world: World, stats: Counter, user: int, pick: int, text: str) -> None:
+    cid = world.pick_conversation(pick)
+    body = {"model": MODEL, "messages": [{"role": "user", "content": text}], "conversation": cid}
+    response = world.clients[user].post("/v1/chat/completions", body, format="json")
+    if cid in world.own_conversations(user):
+        assert response.status_code == 200, response.content
+        answer = response.json()["choices"][0]["message"]["content"]
+        assert answer not in world.responses_of_others(user)
+        pid = int(response.json()["id"].removeprefix("chatcmpl-"))
+        world.record(user, {"id": pid, "text": text, "response": answer, "conversation": cid})
+    else:
+        stats["foreign or missing conversations refused"] += 1
+        assert response.status_code == 404 and response.json()["error"]["param"] == "conversation"
+
+
+def do_drop_conversation(world: World, stats: Counter, user: int, pick: int) -> None:
+    cid = world.pick_conversation(pick)
+    response = world.clients[user].delete(f"/conversations/{cid}/")
+    if cid in world.own_conversations(user):
+        assert response.status_code == 204
+        world.dropped.add(cid)
+        world.deleted |= {pid for pid, conversation in world.conversation_of.items() if conversation == cid}
+    else:
+        stats["foreign or missing conversations refused"] += 1
+        assert response.status_code == 404
+
+
 ACTIONS = {
+    "turn": do_turn,
+    "thread": do_thread,
+    "conversations": do_conversations,
+    "v1": do_v1,
+    "drop conversation": do_drop_conversation,
     "create": do_create,
     "delete": do_delete,
     "retrieve": do_retrieve,
@@ -239,5 +329,12 @@ def test_no_user_ever_receives_another_users_data(settings, django_user_model):
     print(dict(stats))
     assert stats["sequences"] >= EXAMPLES
     if EXAMPLES >= 500:  # a full run exercised everything it claims to prove (short runs may not)
-        for what in ("cache hits", "pushes checked", "search results checked", "foreign or missing ids refused"):
+        for what in (
+            "cache hits",
+            "pushes checked",
+            "search results checked",
+            "foreign or missing ids refused",
+            "foreign or missing conversations refused",
+            "turns checked",
+        ):
             assert stats[what] > 0, (what, stats)

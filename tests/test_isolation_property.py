@@ -63,6 +63,7 @@ operations = st.one_of(
     st.tuples(st.just("conversations"), users, st.one_of(st.none(), texts)),
     st.tuples(st.just("v1"), users, picks, texts),
     st.tuples(st.just("drop conversation"), users, picks),
+    st.tuples(st.just("export"), users, picks),
 )
 
 
@@ -244,7 +245,21 @@ def do_drop_conversation(world: World, stats: Counter, user: int, pick: int) -> 
         assert response.status_code == 404
 
 
+def do_export(world: World, stats: Counter, user: int, pick: int) -> None:
+    cid = world.pick_conversation(pick)
+    response = world.clients[user].get(f"/conversations/{cid}/export", {"format": "json"})
+    if cid not in world.own_conversations(user):
+        stats["foreign or missing conversations refused"] += 1
+        assert response.status_code == 404 and response.json() == {"detail": "Not found."}
+        return
+    for turn in response.json()["turns"]:
+        assert world.owner.get(turn["id"]) == user and turn["id"] not in world.deleted
+        assert (turn["prompt"], turn["response"]) == (world.text[turn["id"]], world.response[turn["id"]])
+        stats["turns checked"] += 1
+
+
 ACTIONS = {
+    "export": do_export,
     "turn": do_turn,
     "thread": do_thread,
     "conversations": do_conversations,

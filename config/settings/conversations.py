@@ -9,3 +9,5 @@ CONVERSATION_MODEL_TITLES = env_str("CONVERSATION_MODEL_TITLES", "true").lower()
 CONVERSATION_TITLE_TIMEOUT_S = env_float("CONVERSATION_TITLE_TIMEOUT_S", 10.0)
 # POST /conversations/import: the largest export file accepted (bytes).
 CONVERSATION_IMPORT_MAX_BYTES = env_int("CONVERSATION_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# Request paths (without trailing slash) allowed a larger body than MAX_REQUEST_BYTES.
+REQUEST_BYTES_BY_PATH = {"/conversations/import": CONVERSATION_IMPORT_MAX_BYTES}

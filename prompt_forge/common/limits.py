@@ -14,12 +14,14 @@ from django.http import JsonResponse
 from django.utils.deprecation import MiddlewareMixin
 
 
-def max_request_bytes() -> int:
-    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+def max_request_bytes(path: str = "") -> int:
+    """The limit for a request to `path`: MAX_REQUEST_BYTES, or a larger one for an upload endpoint."""
+    larger = settings.REQUEST_BYTES_BY_PATH.get(path.rstrip("/"))
+    return larger if larger is not None else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
-def too_large_body() -> dict:
-    return {"error": f"request body must be at most {max_request_bytes()} bytes"}
+def too_large_body(path: str = "") -> dict:
+    return {"error": f"request body must be at most {max_request_bytes(path)} bytes"}
 
 
 def declared_length(raw: str | bytes | None) -> int | None:
@@ -38,8 +40,8 @@ class RequestSizeLimitMiddleware(MiddlewareMixin):
         length = declared_length(request.META.get("CONTENT_LENGTH"))
         if length == -1:
             return JsonResponse({"error": "invalid Content-Length header"}, status=400)
-        if length is not None and length > max_request_bytes():
-            return JsonResponse(too_large_body(), status=413)
+        if length is not None and length > max_request_bytes(request.path):
+            return JsonResponse(too_large_body(request.path), status=413)
         return None
 
 
@@ -52,11 +54,12 @@ class BodySizeLimit:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        limit = max_request_bytes()
+        path = scope.get("path", "")
+        limit = max_request_bytes(path)
         headers = dict(scope.get("headers") or [])
         length = declared_length(headers.get(b"content-length"))
         if length is not None and length > limit:
-            return await self._reject(send)
+            return await self._reject(send, path)
 
         received = 0
         exceeded = False
@@ -81,11 +84,11 @@ class BodySizeLimit:
 
         await self.app(scope, limited_receive, tracking_send)
         if exceeded and not response_started:
-            await self._reject(send)
+            await self._reject(send, path)
 
     @staticmethod
-    async def _reject(send) -> None:
-        body = json.dumps(too_large_body()).encode()
+    async def _reject(send, path: str) -> None:
+        body = json.dumps(too_large_body(path)).encode()
         await send(
             {
                 "type": "http.response.start",

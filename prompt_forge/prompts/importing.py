@@ -20,6 +20,7 @@ from prompt_forge.search import journal
 from prompt_forge.search.models import IndexChange
 from prompt_forge.search.registry import get_index
 
+from .conversations.turns import wrap_in_conversations
 from .models import Prompt, PromptEmbedding, PromptMetadata
 
 MODEL_NAME_MAX = 200
@@ -120,6 +121,7 @@ def import_batch(*, user_id: int, records: list[ImportRecord], embedder: Embedde
             )
             for record in records
         )
+        wrap_in_conversations(prompts)  # each imported prompt is a one-turn conversation
         PromptMetadata.objects.bulk_create(
             PromptMetadata(
                 prompt=prompt,

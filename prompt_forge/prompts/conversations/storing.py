@@ -38,12 +38,15 @@ def store_given_turns(
 ) -> list[Prompt]:
     """Store `turns` (parents before children) in the conversation; first turns go under `below`.
 
-    Embedding happens before the transaction; the rows, embeddings and search change log are written
-    together. `active` (an index into `turns`) becomes the conversation's active leaf.
+    Embedding happens before the transaction; the conversation (saved here when new), rows, embeddings
+    and search change log are written together. `active` (an index into `turns`) becomes the active leaf.
     """
     vectors = embedder.embed([turn.text for turn in turns]) if turns else None
     user_id, now = conversation.user_id, timezone.now()
+    updated_at = now if conversation.pk is not None else conversation.updated_at
     with transaction.atomic():
+        if conversation.pk is None:
+            conversation.save()
         created: list[Prompt] = []
         for turn in turns:
             parent_id = created[turn.parent].pk if turn.parent is not None else below
@@ -77,5 +80,5 @@ def store_given_turns(
             journal.record(user_id=user_id, prompt_ids=ids, op=IndexChange.Op.UPSERT)
             get_index().write(user_id=user_id, ids=ids, vectors=vectors)
             leaf = created[active if active is not None else -1]
-            Conversation.objects.filter(pk=conversation.pk).update(active_turn=leaf, updated_at=now)
+            Conversation.objects.filter(pk=conversation.pk).update(active_turn=leaf, updated_at=updated_at)
     return created

@@ -45,3 +45,20 @@ def answered(prompt: Prompt) -> None:
     if named.exists():
         conversation_id, text = prompt.conversation_id, prompt.text
         transaction.on_commit(lambda: schedule_model_title(conversation_id, text))
+
+
+def wrap_in_conversations(prompts: list[Prompt]) -> None:
+    """Give prompts created without one (a bulk import) a one-turn conversation each, in bulk."""
+    conversations = Conversation.objects.bulk_create(
+        Conversation(
+            user_id=prompt.user_id,
+            title=words_title(prompt.text),
+            created_at=prompt.created_at,
+            updated_at=prompt.created_at,
+            active_turn=prompt,
+        )
+        for prompt in prompts
+    )
+    for prompt, conversation in zip(prompts, conversations, strict=True):
+        prompt.conversation = conversation
+    Prompt.objects.bulk_update(prompts, ["conversation"], batch_size=500)

@@ -1,8 +1,17 @@
 from prompt_forge.common.urls import with_and_without_slash
 
-from . import views
+from . import export_views, import_views, views
 
 urlpatterns = [
+    *with_and_without_slash(
+        "conversations/import", import_views.ConversationImportView.as_view(), name="conversation-import"
+    ),
+    *with_and_without_slash(
+        "conversations/export", export_views.ConversationExportAllView.as_view(), name="conversation-export-all"
+    ),
+    *with_and_without_slash(
+        "conversations/<int:pk>/export", export_views.ConversationExportView.as_view(), name="conversation-export"
+    ),
     *with_and_without_slash("conversations", views.ConversationListView.as_view(), name="conversation-list"),
     *with_and_without_slash(
         "conversations/<int:pk>", views.ConversationDetailView.as_view(), name="conversation-detail"

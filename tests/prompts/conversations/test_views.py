@@ -167,3 +167,21 @@ def test_unauthenticated_is_401():
     from rest_framework.test import APIClient
 
     assert APIClient().get("/conversations/").status_code == 401
+
+
+def test_search_ranks_conversations_by_their_best_turn(alice, make_user, client_for):
+    rivers = new_conversation(alice, title="Rivers")
+    say(alice, rivers, "the longest river in Africa")
+    say(alice, rivers, "rivers of Europe and their deltas")
+    bread = new_conversation(alice, title="Bread")
+    say(alice, bread, "baking sourdough bread with a river of flour")
+    new_conversation(alice, title="Empty")
+    bob = client_for(make_user("bob"))
+    say(bob, new_conversation(bob, title="Bob's rivers"), "rivers of Europe and their deltas")
+    results = alice.get("/conversations/?q=rivers+of+Europe+deltas").json()["results"]
+    assert [item["id"] for item in results] == [rivers, bread]
+    assert results[0]["score"] > results[1]["score"]
+    assert results[0]["best_turn"] in {turn["id"] for turn in alice.get(f"/conversations/{rivers}/").json()["turns"]}
+    assert alice.get("/conversations/?q=" + "x" * 1001).status_code == 400
+    alice.patch(f"/conversations/{rivers}/", {"archived": True}, format="json")
+    assert [item["id"] for item in alice.get("/conversations/?q=rivers+Europe").json()["results"]] == [bread]

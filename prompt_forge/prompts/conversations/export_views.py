@@ -1,0 +1,45 @@
+"""GET /conversations/{id}/export?format=markdown|json and GET /conversations/export (all, streamed)."""
+
+import json
+
+from django.http import HttpResponse, StreamingHttpResponse
+from rest_framework import status
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from prompt_forge.common.exceptions import json_error
+
+from . import export
+from .views import owned
+
+FORMATS = {"json": ("application/json", "json"), "markdown": ("text/markdown; charset=utf-8", "md")}
+
+
+class FormatParameterMixin:
+    def perform_content_negotiation(self, request, force=False):
+        # "format" names an export's format here, not one of DRF's renderers: errors are always JSON.
+        return JSONRenderer(), JSONRenderer.media_type
+
+
+class ConversationExportView(FormatParameterMixin, APIView):
+    @owned
+    def get(self, request: Request, conversation) -> HttpResponse:
+        given = request.query_params.getlist("format") or ["json"]
+        if len(given) > 1 or given[0] not in FORMATS:
+            return json_error("format must be markdown or json", status.HTTP_400_BAD_REQUEST)
+        content_type, extension = FORMATS[given[0]]
+        if given[0] == "markdown":
+            body = export.as_markdown(conversation)
+        else:
+            body = json.dumps(export.as_json(conversation), ensure_ascii=False, indent=2)
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="conversation-{conversation.pk}.{extension}"'
+        return response
+
+
+class ConversationExportAllView(FormatParameterMixin, APIView):
+    def get(self, request: Request) -> StreamingHttpResponse:
+        response = StreamingHttpResponse(export.all_as_json(request.user.pk), content_type="application/json")
+        response["Content-Disposition"] = 'attachment; filename="conversations.json"'
+        return response

@@ -3,10 +3,12 @@
 import { api, describeError, onSessionExpired, session } from "./api.js";
 import { setupAuth } from "./auth.js";
 import { setupComposer } from "./compose.js";
+import { setupConversations } from "./conversations.js";
 import { byId, say } from "./dom.js";
 import { setupHistory } from "./history.js";
 import { createLive } from "./live.js";
 import { setupSearch } from "./search.js";
+import { setupThread } from "./thread.js";
 
 const LIVE_LABELS = { live: "live", connecting: "connecting…", offline: "reconnecting…", off: "offline" };
 
@@ -34,16 +36,60 @@ const live = createLive({
   },
 });
 
-const search = setupSearch();
+const TITLE_REFRESH_MS = 8000; // the model writes a new conversation's title in the background
+
+const search = setupSearch({ onOpenConversation: (id) => openConversation(id) });
 const history = setupHistory({
   onFindSimilar: (text) => search.run(text),
   onDeleted: (id) => search.forget(id),
+  onOpenConversation: (id) => openConversation(id),
+  announce,
+});
+const thread = setupThread({ onSend: (turn) => composer.send(turn), announce });
+const conversations = setupConversations({
+  onOpen: (id) => openConversation(id),
+  onNew: () => newConversation(),
+  onDeleted: (id) => {
+    if (thread.id() === id) newConversation();
+    history.showNewest();
+  },
   announce,
 });
 const composer = setupComposer({
   live,
-  onCreated: () => history.showNewest(),
+  currentConversation: () => thread.id(),
+  beforeSend: () => thread.beforeSend(),
+  async onCreated(turn) {
+    history.showNewest();
+    if (turn) {
+      await thread.open(turn.conversation);
+      conversations.setOpen(turn.conversation);
+      if (turn.parent === null) setTimeout(refreshTitles, TITLE_REFRESH_MS);
+    }
+    await conversations.load();
+    conversations.setOpen(thread.id());
+  },
 });
+
+async function refreshTitles() {
+  await conversations.load();
+  conversations.setOpen(thread.id());
+  if (thread.id() !== null) thread.refreshTitle();
+}
+
+async function openConversation(id) {
+  if (await thread.open(id)) {
+    conversations.setOpen(id);
+    byId("ask-title").scrollIntoView({ block: "start", behavior: "smooth" });
+    composer.focus();
+  }
+}
+
+function newConversation() {
+  thread.reset();
+  conversations.setOpen(null);
+  composer.focus();
+}
 const auth = setupAuth({
   onLoggedIn: () => {
     announce("");
@@ -58,6 +104,8 @@ function showWorkspace() {
   byId("account").hidden = false;
   byId("account-name").textContent = current.username;
   history.showNewest();
+  thread.reset();
+  conversations.load();
   live.start();
   composer.focus();
 }
@@ -66,6 +114,8 @@ function showAuth(username = "") {
   live.stop();
   history.clear();
   search.clear();
+  conversations.clear();
+  thread.reset();
   byId("answer").hidden = true;
   byId("workspace").hidden = true;
   byId("account").hidden = true;

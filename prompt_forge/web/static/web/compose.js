@@ -1,4 +1,5 @@
-// The prompt box: send a prompt, show the answer as it arrives, keep the draft until it is answered.
+// The prompt box: send a prompt (a turn of the open conversation), show the answer as it arrives, keep
+// the draft until it is answered.
 
 import { api, describeError } from "./api.js";
 import { byId, el, holdButton, say } from "./dom.js";
@@ -7,7 +8,8 @@ import { promptCard } from "./render.js";
 const DRAFT_KEY = "promptforge.draft";
 const CACHE_KEY = "promptforge.useCache";
 
-export function setupComposer({ live, onCreated }) {
+// currentConversation(): the open conversation's id (null: the next prompt starts a new one).
+export function setupComposer({ live, onCreated, currentConversation = () => null, beforeSend = () => {} }) {
   const form = byId("prompt-form");
   const input = byId("prompt-input");
   const submit = byId("prompt-submit");
@@ -69,22 +71,20 @@ export function setupComposer({ live, onCreated }) {
     return message.id !== undefined && message.id === pending.id;
   }
 
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
+  // Send a prompt: from the box, or an edit / regeneration of a turn (`parent`: the turn it answers).
+  async function send({ text, parent, fromBox = false }) {
     if (busy) return;
-    const text = input.value.trim();
-    if (!text) {
-      say(error, "Write a prompt first.");
-      input.focus();
-      return;
-    }
     busy = true;
     submit.disabled = true;
     say(error, "");
+    beforeSend();
     pending = showPending(text);
     // Streamed over the WebSocket when it is open; a cached answer comes at once, so it is not streamed.
     const stream = live.isOpen() && !useCache.checked;
     const body = { prompt: text, send_via_websocket: live.isOpen(), use_cache: useCache.checked, stream };
+    const conversation = currentConversation();
+    if (conversation !== null) body.conversation = conversation;
+    if (parent !== undefined) body.parent = parent;
     const result = await api("/prompts/", { method: "POST", body });
     pending.stop();
     pending = null;
@@ -93,10 +93,12 @@ export function setupComposer({ live, onCreated }) {
     submit.disabled = false;
     if (result.ok) {
       answer.replaceChildren(el("p", { class: "answer-label", text: "Answer" }), promptCard(result.data));
-      input.value = "";
-      localStorage.removeItem(DRAFT_KEY);
-      updateCount();
-      onCreated(result.data);
+      if (fromBox) {
+        input.value = "";
+        localStorage.removeItem(DRAFT_KEY);
+        updateCount();
+      }
+      await onCreated(result.data);
       input.focus();
       return;
     }
@@ -109,10 +111,23 @@ export function setupComposer({ live, onCreated }) {
     // A prompt the model could not answer is still saved; show it in the history.
     if (result.data?.prompt_id) onCreated(null);
     input.focus();
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (busy) return;
+    const text = input.value.trim();
+    if (!text) {
+      say(error, "Write a prompt first.");
+      input.focus();
+      return;
+    }
+    await send({ text, fromBox: true });
   });
 
   return {
     onLiveMessage,
+    send,
     focus() {
       input.focus();
     },

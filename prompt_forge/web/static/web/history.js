@@ -6,7 +6,7 @@ import { promptCard } from "./render.js";
 
 const PAGE_SIZE = 10;
 
-export function setupHistory({ onFindSimilar, onDeleted, announce }) {
+export function setupHistory({ onFindSimilar, onDeleted, onOpenConversation, announce }) {
   const list = byId("history-list");
   const heading = byId("history-title");
   const error = byId("history-error");
@@ -48,6 +48,7 @@ export function setupHistory({ onFindSimilar, onDeleted, announce }) {
       actions: [
         failed ? { label: "Retry", kind: "primary", onClick: () => retry(card, prompt) } : null,
         { label: "Find similar", onClick: () => onFindSimilar(prompt.text) },
+        prompt.conversation ? { label: "Open conversation", onClick: () => onOpenConversation(prompt.conversation) } : null,
         { label: "Delete", kind: "danger", onClick: () => confirmDelete(card, prompt) },
       ].filter(Boolean),
     });

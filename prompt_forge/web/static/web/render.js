@@ -1,6 +1,7 @@
 // One prompt with its answer and details, as shown in the answer panel, search results and history.
 
 import { el, formatSeconds, formatWhen } from "./dom.js";
+import { renderMarkdown } from "./markdown.js";
 
 function shortModelName(name) {
   return name ? name.split("/").pop() : "";
@@ -33,11 +34,14 @@ function answerBlock(prompt) {
   if (status === "pending" || prompt.response === null || prompt.response === undefined) {
     return el("p", { class: "answer-text pending", text: "Waiting for the answer…" });
   }
-  return el("p", { class: "answer-text", text: prompt.response || "(empty answer)" });
+  if (!prompt.response) return el("p", { class: "answer-text", text: "(empty answer)" });
+  // Rendered as Markdown, safely: nothing in an answer is ever parsed as HTML.
+  return el("div", { class: "answer-text markdown" }, renderMarkdown(prompt.response));
 }
 
-// actions: [{label, onClick, kind}] turned into buttons named after the prompt for screen readers.
-export function promptCard(prompt, { score = null, actions = [] } = {}) {
+// actions: [{label, onClick, kind}] turned into buttons named after the prompt for screen readers;
+// `extra`: more nodes under the answer (a conversation turn's sibling switcher).
+export function promptCard(prompt, { score = null, actions = [], extra = null } = {}) {
   const titleId = `prompt-${prompt.id}-${Math.random().toString(36).slice(2, 8)}`;
   const scoreBadge =
     score === null ? null : el("span", { class: "score", text: `similarity ${score.toFixed(2)}`, title: "Cosine similarity: 1 means the same meaning" });
@@ -51,6 +55,7 @@ export function promptCard(prompt, { score = null, actions = [] } = {}) {
     el("div", { class: "prompt-head" }, el("h3", { id: titleId, class: "prompt-text", text: prompt.text }), scoreBadge),
     answerBlock(prompt),
     el("p", { class: "meta", text: meta }),
+    extra,
     buttons.length ? el("div", { class: "actions" }, ...buttons) : null,
   );
 }

@@ -6,7 +6,7 @@ import { promptCard } from "./render.js";
 
 const RESULTS = 5;
 
-export function setupSearch() {
+export function setupSearch({ onOpenConversation = () => {} } = {}) {
   const form = byId("search-form");
   const input = byId("search-input");
   const submit = byId("search-submit");
@@ -42,7 +42,17 @@ export function setupSearch() {
       return;
     }
     const cards = items.map((item) =>
-      el("li", {}, promptCard(item, { score: item.score, actions: [{ label: "Find similar", onClick: () => run(item.text) }] })),
+      el(
+        "li",
+        {},
+        promptCard(item, {
+          score: item.score,
+          actions: [
+            { label: "Find similar", onClick: () => run(item.text) },
+            item.conversation ? { label: "Open conversation", onClick: () => onOpenConversation(item.conversation.id) } : null,
+          ].filter(Boolean),
+        }),
+      ),
     );
     results.replaceChildren(
       el("p", { class: "results-label", text: `Closest to “${query}”, most similar first:` }),

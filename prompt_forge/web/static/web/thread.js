@@ -1,0 +1,113 @@
+// The open conversation: its active path, each turn with Edit and Regenerate, and `< 2/3 >` to move
+// between the alternatives at a turn's position. The newest turn shows in the answer panel.
+
+import { api, describeError } from "./api.js";
+import { byId, el, say } from "./dom.js";
+import { promptCard } from "./render.js";
+
+export function setupThread({ onSend, announce }) {
+  const title = byId("ask-title");
+  const list = byId("thread");
+  const answer = byId("answer");
+  const error = byId("prompt-error");
+  let current = null; // the conversation as GET /conversations/{id}/ returns it
+
+  function switcher(turn) {
+    const ids = turn.siblings ?? [turn.id];
+    if (ids.length < 2) return null;
+    const index = ids.indexOf(turn.id);
+    const go = (delta) => () => activate(ids[index + delta]);
+    return el(
+      "div",
+      { class: "siblings", role: "group", "aria-label": "Alternatives at this turn" },
+      el("button", { type: "button", class: "secondary", "aria-label": "Previous alternative", disabled: index === 0, onclick: go(-1), text: "<" }),
+      el("span", { class: "sibling-position", text: `${index + 1}/${ids.length}` }),
+      el("button", { type: "button", class: "secondary", "aria-label": "Next alternative", disabled: index === ids.length - 1, onclick: go(1), text: ">" }),
+    );
+  }
+
+  function turnCard(turn) {
+    const card = promptCard(turn, {
+      extra: switcher(turn),
+      actions: [
+        { label: "Edit", onClick: () => edit(card, turn) },
+        { label: "Regenerate", onClick: () => onSend({ text: turn.text, parent: turn.parent }) },
+      ],
+    });
+    card.classList.add("turn");
+    return card;
+  }
+
+  // Edit in place: the edited prompt is sent as a new alternative at the same position.
+  function edit(card, turn) {
+    const box = el("textarea", { class: "edit-box", rows: "3", "aria-label": "Edit this prompt" });
+    box.value = turn.text;
+    const send = el("button", { type: "button", text: "Send edit", onclick: () => {
+      const text = box.value.trim();
+      if (text) onSend({ text, parent: turn.parent });
+    } });
+    const cancel = el("button", { type: "button", class: "secondary", text: "Cancel", onclick: render });
+    card.replaceChildren(box, el("div", { class: "actions" }, send, cancel));
+    box.focus();
+  }
+
+  async function activate(turnId) {
+    const result = await api(`/conversations/${current.id}/`, { method: "PATCH", body: { active_turn: turnId } });
+    if (!result.ok) {
+      say(error, describeError(result));
+      return;
+    }
+    current = result.data;
+    render();
+    announce("Showing another alternative.");
+  }
+
+  function render() {
+    if (!current) {
+      title.textContent = "New conversation";
+      list.replaceChildren();
+      return;
+    }
+    title.textContent = current.title || "Untitled conversation";
+    const turns = current.turns;
+    list.replaceChildren(...turns.slice(0, -1).map((turn) => el("li", {}, turnCard(turn))));
+    if (turns.length) {
+      answer.replaceChildren(el("p", { class: "answer-label", text: "Answer" }), turnCard(turns.at(-1)));
+      answer.hidden = false;
+    } else {
+      answer.replaceChildren();
+      answer.hidden = true;
+    }
+  }
+
+  return {
+    id: () => current?.id ?? null,
+    async open(id) {
+      const result = await api(`/conversations/${id}/`);
+      if (!result.ok) {
+        say(error, describeError(result));
+        return false;
+      }
+      current = result.data;
+      render();
+      return true;
+    },
+    // Before a new turn streams into the answer panel, the newest turn moves up into the thread.
+    beforeSend() {
+      if (current?.turns.length) list.append(el("li", {}, turnCard(current.turns.at(-1))));
+    },
+    async refreshTitle() {
+      const result = await api(`/conversations/${current.id}/`);
+      if (result.ok && current?.id === result.data.id) {
+        current.title = result.data.title;
+        title.textContent = current.title || "Untitled conversation";
+      }
+    },
+    reset() {
+      current = null;
+      answer.replaceChildren();
+      answer.hidden = true;
+      render();
+    },
+  };
+}

@@ -17,9 +17,9 @@ from .models import TITLE_MAX, Conversation
 
 logger = logging.getLogger(__name__)
 
+# Chosen by trying SmolLM2-135M-Instruct: asked for "a title", it tends to answer the message instead.
 TITLE_INSTRUCTION = (
-    "Write a title of at most six words for a conversation that starts with the message below. "
-    "Answer with the title only.\n\nMessage: {text}"
+    'Summarize the topic of this message in a title of 3 to 6 words. Do not answer it.\n\nMessage: "{text}"\n\nTitle:'
 )
 TITLE_TOKENS = 20
 _PREFIX = re.compile(r"^(title\s*:\s*)", re.IGNORECASE)
@@ -37,7 +37,7 @@ def words_title(text: str) -> str:
 def clean_title(raw: str) -> str:
     """The model's answer as a title: its first line, without quotes, markup or a "Title:" prefix."""
     lines = [line.strip() for line in raw.strip().splitlines() if line.strip()]
-    if not lines:
+    if not lines or lines[0].startswith(("```", "~~~")):  # code instead of a title
         return ""
     decoration = "#*_`\"'\u201c\u201d. "
     return words_title(_PREFIX.sub("", lines[0].strip(decoration)).strip(decoration))

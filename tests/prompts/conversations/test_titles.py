@@ -37,6 +37,7 @@ def test_clean_title_takes_the_first_line_without_decoration():
     assert titles.clean_title('Title: "Rivers of Europe".\nblah') == "Rivers of Europe"
     assert titles.clean_title("## **Cooking pasta**") == "Cooking pasta"
     assert titles.clean_title("   \n  ") == ""
+    assert titles.clean_title("```python\ndef add(a, b):") == ""
     assert len(titles.clean_title("x" * 200)) <= 60
 
 

@@ -89,8 +89,6 @@ export function setupComposer({ live, onCreated, currentConversation = () => nul
     pending.stop();
     pending = null;
     answer.removeAttribute("aria-busy");
-    busy = false;
-    submit.disabled = false;
     if (result.ok) {
       answer.replaceChildren(el("p", { class: "answer-label", text: "Answer" }), promptCard(result.data));
       if (fromBox) {
@@ -98,10 +96,14 @@ export function setupComposer({ live, onCreated, currentConversation = () => nul
         localStorage.removeItem(DRAFT_KEY);
         updateCount();
       }
-      await onCreated(result.data);
+      await onCreated(result.data); // the thread shows the new turn before the next prompt can be sent
+      busy = false;
+      submit.disabled = false;
       input.focus();
       return;
     }
+    busy = false;
+    submit.disabled = false;
     answer.hidden = true;
     answer.replaceChildren();
     // A refused refresh token has already sent the user to the log-in screen, draft kept.

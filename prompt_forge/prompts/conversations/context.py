@@ -2,13 +2,24 @@
 
 When it all exceeds the model's context (leaving room for the answer), the oldest turns are dropped
 first; the system prompt and the new prompt always stay.
+
+Counting a 50-turn path through the tokenizer on every turn would cost more than everything else a
+turn does besides generation, so each earlier exchange's tokens are counted once (through the chat
+template: the exchange's framing included) and remembered; only the system prompt and the new prompt
+are counted exactly each time. A small margin per exchange covers merges at message boundaries.
 """
 
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
 
 from prompt_forge.ai.base import Generator, SamplingParams
+
+MARGIN_PER_EXCHANGE = 2  # tokens: boundary effects between separately counted messages
+CACHE_SIZE = 8192  # exchanges whose token counts are remembered (per process)
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,35 @@ def _messages(system: str, exchanges: list[Exchange], text: str) -> list[dict]:
     return messages
 
 
+class ExchangeTokens:
+    """Tokens each exchange adds to a rendered conversation, counted once per process."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: OrderedDict[tuple, int] = OrderedDict()
+
+    def __call__(self, generator: Generator, exchange: Exchange) -> int:
+        digest = hashlib.blake2b(f"{exchange.prompt}\x00{exchange.response}".encode(), digest_size=16).digest()
+        key = (generator.model_name, digest)
+        with self._lock:
+            if key in self._counts:
+                self._counts.move_to_end(key)
+                return self._counts[key]
+        # The exchange's own tokens: a conversation with it, less the same conversation without it.
+        probe = "."
+        count = generator.count_tokens(_messages("", [exchange], probe)) - generator.count_tokens(
+            _messages("", [], probe)
+        )
+        with self._lock:
+            self._counts[key] = count
+            if len(self._counts) > CACHE_SIZE:
+                self._counts.popitem(last=False)
+        return count
+
+
+exchange_tokens = ExchangeTokens()
+
+
 def assemble(
     *, system: str, earlier: list[Exchange], text: str, generator: Generator, params: SamplingParams | None
 ) -> Context:
@@ -47,22 +87,13 @@ def assemble(
     if not earlier:
         return Context(_messages(system, [], text), earlier_turns=0, dropped_turns=0)
     answer_room = (params.max_new_tokens if params else None) or settings.GENERATION_MAX_NEW_TOKENS
-    budget = generator.context_length - answer_room
-
-    def fits(dropped: int) -> bool:
-        return generator.count_tokens(_messages(system, earlier[dropped:], text)) <= budget
-
-    if fits(0):
-        dropped = 0
-    else:
-        # The fewest oldest turns to drop, by bisection: a 50-turn path costs about six tokenizations.
-        low, high = 1, len(earlier)
-        while low < high:
-            middle = (low + high) // 2
-            if fits(middle):
-                high = middle
-            else:
-                low = middle + 1
-        dropped = low
-    kept = earlier[dropped:]
-    return Context(_messages(system, kept, text), earlier_turns=len(kept), dropped_turns=dropped)
+    room = generator.context_length - answer_room - generator.count_tokens(_messages(system, [], text))
+    # Keep the newest exchanges that fit; everything older is dropped.
+    kept = 0
+    for exchange in reversed(earlier):
+        room -= exchange_tokens(generator, exchange) + MARGIN_PER_EXCHANGE
+        if room < 0:
+            break
+        kept += 1
+    chosen = earlier[len(earlier) - kept :]
+    return Context(_messages(system, chosen, text), earlier_turns=kept, dropped_turns=len(earlier) - kept)

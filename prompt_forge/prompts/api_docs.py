@@ -54,6 +54,12 @@ class PromptCreateSerializer(serializers.Serializer):
     seed = serializers.IntegerField(
         required=False, min_value=0, max_value=SEED_MAX, help_text="With temperature > 0: same seed, same answer."
     )
+    conversation = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Continue this conversation of yours (default: a new one)."
+    )
+    parent = serializers.IntegerField(
+        required=False, allow_null=True, help_text="The turn this one answers (default: the active leaf)."
+    )
 
 
 class PromptPageSerializer(serializers.Serializer):
@@ -98,6 +104,7 @@ create_schema = extend_schema(
     responses={
         201: PromptSerializer,
         **BAD_REQUEST,
+        404: OpenApiResponse(docs.DetailSerializer, "The conversation or parent turn is not one of yours."),
         **docs.UNAUTHENTICATED,
         **docs.UNSUPPORTED_MEDIA,
         **docs.THROTTLED,

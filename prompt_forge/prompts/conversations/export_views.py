@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from prompt_forge.common.exceptions import json_error
 
 from . import export
+from .api_docs import export_all_schema, export_schema
 from .views import owned
 
 FORMATS = {"json": ("application/json", "json"), "markdown": ("text/markdown; charset=utf-8", "md")}
@@ -23,6 +24,7 @@ class FormatParameterMixin:
 
 
 class ConversationExportView(FormatParameterMixin, APIView):
+    @export_schema
     @owned
     def get(self, request: Request, conversation) -> HttpResponse:
         given = request.query_params.getlist("format") or ["json"]
@@ -39,6 +41,7 @@ class ConversationExportView(FormatParameterMixin, APIView):
 
 
 class ConversationExportAllView(FormatParameterMixin, APIView):
+    @export_all_schema
     def get(self, request: Request) -> StreamingHttpResponse:
         response = StreamingHttpResponse(export.all_as_json(request.user.pk), content_type="application/json")
         response["Content-Disposition"] = 'attachment; filename="conversations.json"'

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from prompt_forge.ai.registry import get_embedder
 from prompt_forge.common.exceptions import json_error
 
+from .api_docs import import_schema
 from .export_views import FormatParameterMixin
 from .importing import PARSERS, ImportFileError, import_records, load_records
 
@@ -19,6 +20,7 @@ FORMAT_ERROR = f"format must be one of: {', '.join(sorted(PARSERS))}"
 class ConversationImportView(FormatParameterMixin, APIView):
     parser_classes = [MultiPartParser]
 
+    @import_schema
     def post(self, request: Request) -> Response:
         fmt = request.query_params.get("format") or request.data.get("format")
         if fmt not in PARSERS:

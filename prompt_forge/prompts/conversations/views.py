@@ -13,6 +13,15 @@ from prompt_forge.common.exceptions import json_error
 from ..serializers import InvalidRequestError, PromptSerializer, parse_prompt_request, parse_sampling, validate_query
 from ..throttles import PROMPT_THROTTLES
 from . import selectors, services
+from .api_docs import (
+    create_schema,
+    delete_schema,
+    list_schema,
+    regenerate_schema,
+    retrieve_schema,
+    turn_schema,
+    update_schema,
+)
 from .errors import ConversationNotFoundError, InvalidConversationRequestError
 from .placement import ACTIVE_LEAF
 from .serializers import (
@@ -65,6 +74,7 @@ class ConversationListView(APIView):
     """GET: the caller's conversations (pinned first, then most recently updated), or ranked by `q`.
     POST: a new, empty conversation."""
 
+    @list_schema
     @conversation_errors
     def get(self, request: Request) -> Response:
         params = validate_query(request.query_params, ListQuerySerializer)
@@ -82,6 +92,7 @@ class ConversationListView(APIView):
         )
         return paginator.get_paginated_response(ConversationSerializer(page, many=True).data)
 
+    @create_schema
     @conversation_errors
     def post(self, request: Request) -> Response:
         fields = parse_create(request.data)
@@ -93,16 +104,19 @@ class ConversationDetailView(APIView):
     """GET the conversation with its active path; PATCH its title, system, pinned, archived, active_turn;
     DELETE it with all its turns."""
 
+    @retrieve_schema
     @owned
     def get(self, request: Request, conversation) -> Response:
         return Response(thread_data(selectors.conversation_thread(conversation)))
 
+    @update_schema
     @conversation_errors
     @owned
     def patch(self, request: Request, conversation) -> Response:
         services.conversation_update(conversation, changes=parse_update(request.data))
         return Response(thread_data(selectors.conversation_thread(conversation)))
 
+    @delete_schema
     def delete(self, request: Request, pk: int) -> Response:
         if not services.conversation_delete(user_id=request.user.pk, conversation_id=pk):
             return Response(NOT_FOUND, status=status.HTTP_404_NOT_FOUND)
@@ -114,6 +128,7 @@ class TurnCreateView(APIView):
 
     throttle_classes = PROMPT_THROTTLES
 
+    @turn_schema
     @conversation_errors
     @owned
     def post(self, request: Request, conversation) -> Response:
@@ -136,6 +151,7 @@ class TurnRegenerateView(APIView):
 
     throttle_classes = PROMPT_THROTTLES
 
+    @regenerate_schema
     @conversation_errors
     @owned
     def post(self, request: Request, conversation, turn: int) -> Response:

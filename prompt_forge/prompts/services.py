@@ -254,6 +254,7 @@ def prompt_delete(*, user_id: int, prompt_id: int) -> bool:
     if not 0 < prompt_id <= selectors.MAX_ID:
         return False
     with transaction.atomic():
+        turns.detach(user_id=user_id, prompt_id=prompt_id)  # later turns now follow the one before it
         deleted, _ = Prompt.objects.filter(user_id=user_id, pk=prompt_id).delete()
         if deleted:
             journal.record(user_id=user_id, prompt_ids=[prompt_id], op=IndexChange.Op.REMOVE)

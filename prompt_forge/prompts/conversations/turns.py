@@ -37,6 +37,12 @@ def create_turn(*, user_id: int, text: str, placement: Placement | None, **field
     return prompt
 
 
+def detach(*, user_id: int, prompt_id: int) -> None:
+    """Before a single turn is deleted: its children answer its parent instead (the thread stays whole)."""
+    parent_id = Prompt.objects.filter(user_id=user_id, pk=prompt_id).values_list("parent_id", flat=True).first()
+    Prompt.objects.filter(user_id=user_id, parent_id=prompt_id).update(parent_id=parent_id)
+
+
 def answered(prompt: Prompt) -> None:
     """Called when a turn's answer is stored: after a conversation's first answer, the model names it."""
     if prompt.parent_id is not None or prompt.conversation_id is None:

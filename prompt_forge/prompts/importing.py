@@ -16,9 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from prompt_forge.ai.base import Embedder
-from prompt_forge.search import journal
-from prompt_forge.search.models import IndexChange
-from prompt_forge.search.registry import get_index
+from prompt_forge.search import changes
 
 from .models import Prompt, PromptEmbedding, PromptMetadata
 
@@ -134,7 +132,5 @@ def import_batch(*, user_id: int, records: list[ImportRecord], embedder: Embedde
             )
             for prompt, vector in zip(prompts, vectors, strict=True)
         )
-        ids = [prompt.pk for prompt in prompts]
-        journal.record(user_id=user_id, prompt_ids=ids, op=IndexChange.Op.UPSERT)
-        get_index().write(user_id=user_id, ids=ids, vectors=vectors)
+        changes.record_upserts(user_id, [prompt.pk for prompt in prompts], vectors)
     return len(prompts)

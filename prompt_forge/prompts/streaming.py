@@ -1,91 +1,27 @@
-"""Token streaming: a prompt answered piece by piece, stored exactly as it was streamed.
+"""Prompt events on their way to async clients: the thread bridge and the WebSocket messages.
 
-`prompt_stream` is a plain (blocking) generator of events, used as is by sync code (the REST view)
-and through `stream_in_thread` by async code (WebSocket consumer, server-sent events), so generation
-never runs on the event loop. Closing the stream early (client gone) cancels generation and keeps
-the prompt, marked failed, with the part of the answer already sent.
+`prompt_stream` (services.py) is a plain (blocking) generator of events; `stream_in_thread` runs it
+in its own thread for async code (WebSocket consumer, server-sent events), so generation never runs
+on the event loop.
 """
 
 import asyncio
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
 
 from django.db import connections
 
-from prompt_forge.ai.admission import GenerationBusyError, generation_slots
-from prompt_forge.ai.base import Generation, ModelError, SamplingParams
-from prompt_forge.ai.registry import get_generator
+from prompt_forge.ai.admission import GenerationBusyError
+from prompt_forge.ai.base import SamplingParams
 from prompt_forge.common.exceptions import PromptFailedError
 
 from .models import Prompt
 from .notifications import push_to_user
-from .services import _mark_failed, _save_pending, complete_prompt, fail_prompt, push_payload
+from .pipeline import StreamDelta, StreamDone, StreamEvent, StreamStarted
+from .records import push_payload
+from .services import prompt_stream
 
-CANCELLED_REASON = "cancelled: the client went away before the answer was complete"
-
-
-@dataclass(frozen=True)
-class StreamStarted:
-    prompt: Prompt
-
-
-@dataclass(frozen=True)
-class StreamDelta:
-    prompt_id: int
-    text: str
-
-
-@dataclass(frozen=True)
-class StreamDone:
-    prompt: Prompt
-    generation: Generation
-
-
-StreamEvent = StreamStarted | StreamDelta | StreamDone
-
-
-def prompt_stream(
-    *,
-    user_id: int,
-    text: str,
-    send_via_websocket: bool = False,
-    conversation: list[dict] | None = None,
-    params: SamplingParams | None = None,
-    source: dict | None = None,
-) -> Iterator[StreamEvent]:
-    """Yield StreamStarted, a StreamDelta per piece of answer, then StreamDone.
-
-    Raises GenerationBusyError (nothing stored) before StreamStarted when the process is full, and
-    PromptFailedError (prompt kept, status failed) when the model fails.
-    """
-    with generation_slots.slot():
-        prompt = _save_pending(user_id=user_id, text=text, send_via_websocket=send_via_websocket, source=source)
-        pieces: list[str] = []
-        generation = None
-        model_stream = None
-        try:
-            yield StreamStarted(prompt)
-            model_stream = get_generator().stream(conversation or text, params=params)
-            for event in model_stream:
-                if isinstance(event, Generation):
-                    generation = event
-                    continue
-                pieces.append(event)
-                yield StreamDelta(prompt.pk, event)
-        except ModelError as exc:
-            raise fail_prompt(prompt, exc, partial_response="".join(pieces)) from exc
-        except GeneratorExit:
-            _mark_failed(prompt, CANCELLED_REASON, partial_response="".join(pieces))
-            raise
-        finally:
-            if model_stream is not None:
-                model_stream.close()  # frees the model's slot at once when we stop early
-        if generation is None:
-            raise fail_prompt(prompt, ModelError("the model stream ended without a result"), partial_response="")
-    # The stored answer is exactly what the client was shown.
-    done = complete_prompt(prompt, generation, response="".join(pieces), send_via_websocket=send_via_websocket)
-    yield StreamDone(done, generation)
+__all__ = ["StreamDelta", "StreamDone", "StreamStarted", "prompt_stream", "stream_in_thread", "stream_payloads"]
 
 
 def event_payload(event: StreamEvent) -> dict:

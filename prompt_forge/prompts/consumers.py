@@ -14,8 +14,8 @@ from django.conf import settings
 from prompt_forge.accounts.middleware import authenticate_token
 from prompt_forge.ai.base import SamplingParams
 
+from .inputs import InvalidRequestError, parse_prompt_request
 from .notifications import user_group
-from .serializers import InvalidRequestError, parse_prompt_request
 from .socket_protocol import (
     CLOSE_UNAUTHENTICATED,
     CONNECTED_MESSAGE,

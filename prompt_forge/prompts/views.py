@@ -10,14 +10,12 @@ from prompt_forge.common.exceptions import json_error
 
 from . import selectors, services, streaming
 from .api_docs import create_schema, delete_schema, list_schema, retrieve_schema, retry_schema, similar_schema
+from .inputs import InvalidRequestError, parse_prompt_request, parse_stream_flag
 from .serializers import (
-    InvalidRequestError,
     PageQuerySerializer,
     PromptSerializer,
     ScoredPromptSerializer,
     SimilarQuerySerializer,
-    parse_prompt_request,
-    parse_stream_flag,
     validate_query,
 )
 from .throttles import PROMPT_THROTTLES

@@ -1,6 +1,6 @@
 """/v1 endpoints: async views (server-sent events stream from an async iterator under ASGI).
 
-Authentication is the same JWT access token as the rest of the API, sent as `Authorization: Bearer`.
+Authentication is the same as the rest of the API (accounts/authentication.py): `Authorization: Bearer`.
 Every chat completion is stored in the caller's history like any prompt.
 """
 
@@ -11,9 +11,8 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import JsonResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework_simplejwt.authentication import JWTAuthentication
-from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
 
+from prompt_forge.accounts.authentication import authenticate_request
 from prompt_forge.ai.admission import GenerationBusyError
 from prompt_forge.common.exceptions import PromptFailedError
 from prompt_forge.prompts.services import prompt_create
@@ -27,13 +26,7 @@ from .requests import ChatRequest, parse_chat_request
 SOURCE = {"source": "v1/chat/completions"}
 
 
-@sync_to_async
-def _authenticate(request):
-    try:
-        result = JWTAuthentication().authenticate(request)
-    except (InvalidToken, AuthenticationFailed):
-        return None
-    return result[0] if result else None
+_authenticate = sync_to_async(authenticate_request)
 
 
 def _method_not_allowed(allowed: str) -> JsonResponse:

@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from prompt_forge.accounts.authentication import authenticate_request
 from prompt_forge.ai.admission import GenerationBusyError
-from prompt_forge.common.exceptions import PromptFailedError
+from prompt_forge.prompts.errors import PromptFailedError
 from prompt_forge.prompts.services import prompt_create
 from prompt_forge.prompts.streaming import StreamDelta, StreamDone, StreamStarted, prompt_stream, stream_in_thread
 from prompt_forge.prompts.throttles import prompt_throttle_wait

@@ -13,6 +13,7 @@ from django.conf import settings
 
 from prompt_forge.accounts.middleware import authenticate_token
 from prompt_forge.ai.base import SamplingParams
+from prompt_forge.edge.errors import reply_for
 
 from .inputs import InvalidRequestError, parse_prompt_request
 from .notifications import user_group
@@ -121,7 +122,7 @@ class PromptConsumer(AsyncWebsocketConsumer):
         try:
             body = parse_prompt_request({name: message[name] for name in SOCKET_PROMPT_FIELDS if name in message})
         except InvalidRequestError as exc:
-            await self.send_json(error_message(str(exc)))
+            await self.send_json(reply_for(exc).socket)
             return
         wait = await sync_to_async(prompt_throttle_wait)(self.user)
         if wait is not None:

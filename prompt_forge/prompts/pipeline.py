@@ -26,10 +26,10 @@ from prompt_forge.ai.admission import generation_slots
 from prompt_forge.ai.base import Generation, ModelError, SamplingParams
 from prompt_forge.ai.deadline import generate_within
 from prompt_forge.ai.registry import get_embedder, get_generator
-from prompt_forge.common.exceptions import PromptFailedError
 from prompt_forge.search import telemetry
 
 from . import records, selectors
+from .errors import PromptFailedError
 from .models import Prompt
 
 CANCELLED_REASON = "cancelled: the client went away before the answer was complete"

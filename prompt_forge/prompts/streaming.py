@@ -13,8 +13,9 @@ from django.db import connections
 
 from prompt_forge.ai.admission import GenerationBusyError
 from prompt_forge.ai.base import SamplingParams
-from prompt_forge.common.exceptions import PromptFailedError
+from prompt_forge.edge.errors import reply_for
 
+from .errors import PromptFailedError
 from .models import Prompt
 from .notifications import push_to_user
 from .pipeline import StreamDelta, StreamDone, StreamEvent, StreamStarted
@@ -32,10 +33,6 @@ def event_payload(event: StreamEvent) -> dict:
         return {"type": "prompt.delta", "id": event.prompt_id, "delta": event.text}
     embedding_length = len(event.prompt.embedding.as_array())
     return push_payload(event.prompt, embedding_length, finish_reason=event.generation.finish_reason)
-
-
-def failure_payload(exc: PromptFailedError) -> dict:
-    return {"type": "prompt.failed", "id": exc.prompt_id, **exc.as_dict()}
 
 
 _END = object()
@@ -92,10 +89,8 @@ async def stream_payloads(*, user_id: int, text: str, **options) -> AsyncIterato
         events = stream_in_thread(lambda: prompt_stream(user_id=user_id, text=text, **options))
         async for event in events:
             yield event_payload(event)
-    except PromptFailedError as exc:
-        yield failure_payload(exc)
-    except GenerationBusyError as exc:
-        yield {"type": "error", "error": str(exc), "retry_after": exc.retry_after}
+    except (PromptFailedError, GenerationBusyError) as exc:
+        yield reply_for(exc).socket
 
 
 def prompt_stream_to_user(*, user_id: int, text: str, params: SamplingParams | None = None) -> Prompt:

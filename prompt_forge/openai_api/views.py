@@ -14,9 +14,10 @@ from django.views.decorators.csrf import csrf_exempt
 
 from prompt_forge.accounts.authentication import authenticate_request
 from prompt_forge.ai.admission import GenerationBusyError
+from prompt_forge.common.thread_bridge import stream_in_thread
 from prompt_forge.prompts.errors import PromptFailedError
-from prompt_forge.prompts.services import prompt_create
-from prompt_forge.prompts.streaming import StreamDelta, StreamDone, StreamStarted, prompt_stream, stream_in_thread
+from prompt_forge.prompts.pipeline import StreamDelta, StreamDone, StreamStarted
+from prompt_forge.prompts.services import prompt_create, prompt_stream
 from prompt_forge.prompts.throttles import prompt_throttle_wait
 
 from . import responses

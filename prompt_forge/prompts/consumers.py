@@ -1,6 +1,6 @@
 """WebSocket endpoint: pushes for the user's own prompts, and prompts answered token by token.
 
-Thin: message rules live in socket_protocol, streaming in streaming, authentication in accounts.
+Thin: message rules live in socket_protocol, streaming in socket_stream, authentication in accounts.
 """
 
 import asyncio
@@ -25,7 +25,7 @@ from .socket_protocol import (
     new_rate_limit,
     read_client_message,
 )
-from .streaming import stream_payloads
+from .socket_stream import stream_payloads
 from .throttles import prompt_throttle_wait
 
 # What a {"type": "prompt"} message may carry: the prompt and its sampling parameters.

@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import selectors, services, streaming
+from . import selectors, services, socket_stream
 from .api_docs import create_schema, delete_schema, list_schema, retrieve_schema, retry_schema, similar_schema
 from .inputs import InvalidRequestError, parse_prompt_request, parse_stream_flag
 from .serializers import (
@@ -44,7 +44,7 @@ class PromptListCreateView(APIView):
         body = parse_prompt_request(request.data)
         stream = parse_stream_flag(request.data, body.send_via_websocket)
         if stream:
-            prompt = streaming.prompt_stream_to_user(user_id=request.user.pk, text=body.text, params=body.params)
+            prompt = socket_stream.prompt_stream_to_user(user_id=request.user.pk, text=body.text, params=body.params)
         else:
             prompt = services.prompt_create(
                 user_id=request.user.pk,

@@ -214,7 +214,7 @@ def new_world(django_user_model) -> World:
 
 
 def test_no_user_ever_receives_another_users_data(settings, django_user_model):
-    settings.GENERATION_BACKEND = "tests.test_isolation_property.NumberedGenerator"
+    settings.GENERATION_BACKEND = "tests.prompts.test_isolation_property.NumberedGenerator"
     settings.SEMANTIC_CACHE_THRESHOLD = 0.6  # shared vocabulary: cache hits are frequent
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     stats: Counter = Counter()

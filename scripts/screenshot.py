@@ -21,10 +21,10 @@ from tests.e2e.browser import launch_chromium, missing_browser_reason  # noqa: E
 from tests.e2e.conftest import LiveServer  # noqa: E402
 from tests.e2e.ui import ask, search, sign_up  # noqa: E402
 
-PROMPTS = [
-    "What is the capital of France?",
-    "Give me a name for a friendly robot.",
-    "Explain how photosynthesis works in one sentence.",
+# Two conversations: a short one, then one of two turns (the second reads the first).
+CONVERSATIONS = [
+    ["Explain how photosynthesis works in one sentence."],
+    ["What is the capital of France?", "What is it famous for?"],
 ]
 QUERY = "how do plants make food"
 
@@ -33,8 +33,10 @@ def fill_workspace(page, url: str) -> None:
     page.goto(url)
     sign_up(page, f"alice_{uuid.uuid4().hex[:4]}")
     expect(page.locator("#live-status")).to_have_text("live")
-    for text in PROMPTS:
-        ask(page, text)
+    for prompts in CONVERSATIONS:
+        page.get_by_role("button", name="New conversation").click()
+        for text in prompts:
+            ask(page, text)
     search(page, QUERY)
     expect(page.locator("#search-results .score").first).to_be_visible()
     page.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")

@@ -1,6 +1,6 @@
 """/v1 endpoints: async views (server-sent events stream from an async iterator under ASGI).
 
-Authentication is the same JWT access token as the rest of the API, sent as `Authorization: Bearer`.
+Authentication is the same as the rest of the API (accounts/authentication.py): `Authorization: Bearer`.
 Every chat completion is stored in the caller's history like any prompt.
 """
 
@@ -11,30 +11,23 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import JsonResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework_simplejwt.authentication import JWTAuthentication
-from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
 
+from prompt_forge.accounts.authentication import authenticate_request
 from prompt_forge.ai.admission import GenerationBusyError
-from prompt_forge.common.exceptions import PromptFailedError
+from prompt_forge.common.thread_bridge import stream_in_thread
 from prompt_forge.prompts.conversations import chat as chat_turns
 from prompt_forge.prompts.conversations.chat import ChatTurn
-from prompt_forge.prompts.conversations.errors import ConversationNotFoundError, InvalidConversationRequestError
-from prompt_forge.prompts.services import prompt_create
-from prompt_forge.prompts.streaming import StreamDelta, StreamDone, StreamStarted, prompt_stream, stream_in_thread
+from prompt_forge.prompts.conversations.errors import ConversationNotFoundError
+from prompt_forge.prompts.errors import InvalidRequestError, PromptFailedError
+from prompt_forge.prompts.pipeline import StreamDelta, StreamDone, StreamStarted
+from prompt_forge.prompts.services import prompt_create, prompt_stream
 from prompt_forge.prompts.throttles import prompt_throttle_wait
 
 from . import responses
 from .errors import OpenAIError, throttled, unauthorized
 from .requests import ChatRequest, parse_chat_request
 
-
-@sync_to_async
-def _authenticate(request):
-    try:
-        result = JWTAuthentication().authenticate(request)
-    except (InvalidToken, AuthenticationFailed):
-        return None
-    return result[0] if result else None
+_authenticate = sync_to_async(authenticate_request)
 
 
 def _method_not_allowed(allowed: str) -> JsonResponse:
@@ -75,7 +68,7 @@ async def chat_completions(request):
         )
     except OpenAIError as exc:
         return exc.response()
-    except (GenerationBusyError, PromptFailedError) as exc:
+    except (GenerationBusyError, PromptFailedError, ConversationNotFoundError, InvalidRequestError) as exc:
         return OpenAIError.from_exception(exc).response()
     # An extension field: the conversation the turn was stored in (OpenAI's clients ignore it).
     return JsonResponse({**responses.chat_completion(prompt, model=chat.model), "conversation": prompt.conversation_id})
@@ -83,18 +76,8 @@ async def chat_completions(request):
 
 def _attach(user_id: int, chat: ChatRequest, raw_body: bytes) -> ChatTurn:
     """Where the turn goes in the caller's conversations (see prompts/conversations/chat.py)."""
-    try:
-        return chat_turns.attach(
-            user_id=user_id,
-            messages=chat.messages,
-            text=chat.text,
-            where=chat_turns.extension(raw_body),
-            params=chat.params,
-        )
-    except ConversationNotFoundError as exc:
-        raise OpenAIError(404, str(exc), param="conversation", code="conversation_not_found") from exc
-    except InvalidConversationRequestError as exc:
-        raise OpenAIError(400, str(exc), param="conversation") from exc
+    where = chat_turns.extension(raw_body)
+    return chat_turns.attach(user_id=user_id, messages=chat.messages, text=chat.text, where=where, params=chat.params)
 
 
 async def _stream_response(user_id: int, chat: ChatRequest, turn: ChatTurn) -> StreamingHttpResponse:

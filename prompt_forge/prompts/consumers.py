@@ -1,6 +1,6 @@
 """WebSocket endpoint: pushes for the user's own prompts, and prompts answered token by token.
 
-Thin: message rules live in socket_protocol, streaming in streaming, authentication in accounts.
+Thin: message rules live in socket_protocol, streaming in socket_stream, authentication in accounts.
 """
 
 import asyncio
@@ -13,11 +13,12 @@ from django.conf import settings
 
 from prompt_forge.accounts.middleware import authenticate_token
 from prompt_forge.ai.base import SamplingParams
+from prompt_forge.edge.errors import reply_for
 
-from .conversations.errors import ConversationNotFoundError, InvalidConversationRequestError
+from .conversations.errors import ConversationNotFoundError
 from .conversations.rest_turns import socket_turn_options
+from .inputs import InvalidRequestError, parse_prompt_request
 from .notifications import user_group
-from .serializers import InvalidRequestError, parse_prompt_request
 from .socket_protocol import (
     CLOSE_UNAUTHENTICATED,
     CONNECTED_MESSAGE,
@@ -26,7 +27,7 @@ from .socket_protocol import (
     new_rate_limit,
     read_client_message,
 )
-from .streaming import stream_payloads
+from .socket_stream import stream_payloads
 from .throttles import prompt_throttle_wait
 
 # What a {"type": "prompt"} message may carry: the prompt and its sampling parameters.
@@ -123,7 +124,7 @@ class PromptConsumer(AsyncWebsocketConsumer):
         try:
             body = parse_prompt_request({name: message[name] for name in SOCKET_PROMPT_FIELDS if name in message})
         except InvalidRequestError as exc:
-            await self.send_json(error_message(str(exc)))
+            await self.send_json(reply_for(exc).socket)
             return
         wait = await sync_to_async(prompt_throttle_wait)(self.user)
         if wait is not None:
@@ -133,8 +134,8 @@ class PromptConsumer(AsyncWebsocketConsumer):
             turn = await sync_to_async(socket_turn_options)(
                 user_id=self.user.pk, message=message, text=body.text, params=body.params
             )
-        except (ConversationNotFoundError, InvalidConversationRequestError) as exc:
-            await self.send_json(error_message(str(exc)))
+        except (ConversationNotFoundError, InvalidRequestError) as exc:
+            await self.send_json(reply_for(exc).socket)
             return
         self.stream_task = asyncio.create_task(self._stream(body.text, body.params, turn))
 

@@ -97,7 +97,7 @@ def extension(raw_body: bytes) -> dict:
         where["parent"] = body["parent"]
     for name, value in where.items():
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-            raise InvalidConversationRequestError(f"{name} must be an integer id")
+            raise InvalidConversationRequestError(f"{name} must be an integer id", name)
     return where
 
 

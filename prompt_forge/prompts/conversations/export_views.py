@@ -3,13 +3,11 @@
 import json
 
 from django.http import HttpResponse, StreamingHttpResponse
-from rest_framework import status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from prompt_forge.common.exceptions import json_error
-
+from ..inputs import InvalidRequestError
 from . import export
 from .api_docs import export_all_schema, export_schema
 from .views import owned
@@ -29,7 +27,7 @@ class ConversationExportView(FormatParameterMixin, APIView):
     def get(self, request: Request, conversation) -> HttpResponse:
         given = request.query_params.getlist("format") or ["json"]
         if len(given) > 1 or given[0] not in FORMATS:
-            return json_error("format must be markdown or json", status.HTTP_400_BAD_REQUEST)
+            raise InvalidRequestError("format must be markdown or json", "format")
         content_type, extension = FORMATS[given[0]]
         if given[0] == "markdown":
             body = export.as_markdown(conversation)

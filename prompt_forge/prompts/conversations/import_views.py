@@ -8,8 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from prompt_forge.ai.registry import get_embedder
-from prompt_forge.common.exceptions import json_error
 
+from ..inputs import InvalidRequestError
 from .api_docs import import_schema
 from .export_views import FormatParameterMixin
 from .importing import PARSERS, ImportFileError, import_records, load_records
@@ -24,16 +24,17 @@ class ConversationImportView(FormatParameterMixin, APIView):
     def post(self, request: Request) -> Response:
         fmt = request.query_params.get("format") or request.data.get("format")
         if fmt not in PARSERS:
-            return json_error(FORMAT_ERROR, status.HTTP_400_BAD_REQUEST)
+            raise InvalidRequestError(FORMAT_ERROR, "format")
         upload = request.FILES.get("file")
         if upload is None:
-            return json_error('upload the export as the multipart field "file"', status.HTTP_400_BAD_REQUEST)
+            raise InvalidRequestError('upload the export as the multipart field "file"', "file")
         limit = settings.CONVERSATION_IMPORT_MAX_BYTES
         if upload.size > limit:
-            return json_error(f"the file must be at most {limit} bytes", status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+            too_large = {"error": f"the file must be at most {limit} bytes"}
+            return Response(too_large, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         try:
             records = load_records(upload.read())
         except ImportFileError as exc:
-            return json_error(str(exc), status.HTTP_400_BAD_REQUEST)
+            raise InvalidRequestError(str(exc), "file") from exc
         report = import_records(user_id=request.user.pk, records=records, fmt=fmt, embedder=get_embedder())
         return Response(report.as_dict(), status=status.HTTP_201_CREATED if report.created else status.HTTP_200_OK)

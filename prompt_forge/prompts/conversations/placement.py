@@ -36,7 +36,7 @@ def _id(value, name: str):
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidConversationRequestError(f"{name} must be an integer id")
+        raise InvalidConversationRequestError(f"{name} must be an integer id", name)
     return value
 
 

@@ -3,10 +3,9 @@
 from rest_framework import status
 from rest_framework.response import Response
 
-from .. import streaming
+from .. import socket_stream
 from ..serializers import PromptSerializer
 from . import services
-from .errors import ConversationNotFoundError, InvalidConversationRequestError
 from .placement import ACTIVE_LEAF, prepare
 
 
@@ -17,30 +16,25 @@ def names_conversation(data) -> bool:
 def create_from_prompts_request(request, *, body, stream: bool) -> Response:
     data = request.data
     where = {"conversation_id": data.get("conversation"), "parent_id": data.get("parent", ACTIVE_LEAF)}
-    try:
-        if stream:
-            prepared = prepare(user_id=request.user.pk, text=body.text, params=body.params, **where)
-            prompt = streaming.prompt_stream_to_user(
-                user_id=request.user.pk,
-                text=body.text,
-                params=body.params,
-                placement=prepared.placement,
-                conversation=prepared.messages,
-                source=prepared.source,
-            )
-        else:
-            prompt = services.turn_create(
-                user_id=request.user.pk,
-                text=body.text,
-                use_cache=body.use_cache,
-                send_via_websocket=body.send_via_websocket,
-                params=body.params,
-                **where,
-            )
-    except ConversationNotFoundError as exc:
-        return Response({"detail": str(exc)}, status=status.HTTP_404_NOT_FOUND)
-    except InvalidConversationRequestError as exc:
-        return Response({"error": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+    if stream:
+        prepared = prepare(user_id=request.user.pk, text=body.text, params=body.params, **where)
+        prompt = socket_stream.prompt_stream_to_user(
+            user_id=request.user.pk,
+            text=body.text,
+            params=body.params,
+            placement=prepared.placement,
+            conversation=prepared.messages,
+            source=prepared.source,
+        )
+    else:
+        prompt = services.turn_create(
+            user_id=request.user.pk,
+            text=body.text,
+            use_cache=body.use_cache,
+            send_via_websocket=body.send_via_websocket,
+            params=body.params,
+            **where,
+        )
     return Response(PromptSerializer(prompt).data, status=status.HTTP_201_CREATED)
 
 

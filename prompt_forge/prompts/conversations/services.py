@@ -4,8 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from prompt_forge.ai.base import SamplingParams
-from prompt_forge.search import journal
-from prompt_forge.search.models import IndexChange
+from prompt_forge.search import changes
 
 from .. import services as pipeline
 from ..models import Prompt
@@ -49,7 +48,7 @@ def conversation_delete(*, user_id: int, conversation_id: int) -> bool:
         turn_ids = list(Prompt.objects.filter(conversation=conversation, user_id=user_id).values_list("pk", flat=True))
         conversation.delete()  # its turns go with it
         if turn_ids:
-            journal.record(user_id=user_id, prompt_ids=turn_ids, op=IndexChange.Op.REMOVE)
+            changes.record_removals(user_id, turn_ids)
     return True
 
 

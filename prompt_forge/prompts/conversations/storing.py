@@ -8,9 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from prompt_forge.ai.base import Embedder
-from prompt_forge.search import journal
-from prompt_forge.search.models import IndexChange
-from prompt_forge.search.registry import get_index
+from prompt_forge.search import changes
 
 from ..models import Prompt, PromptEmbedding, PromptMetadata
 from .models import Conversation
@@ -77,8 +75,7 @@ def store_given_turns(
         )
         if created:
             ids = [prompt.pk for prompt in created]
-            journal.record(user_id=user_id, prompt_ids=ids, op=IndexChange.Op.UPSERT)
-            get_index().write(user_id=user_id, ids=ids, vectors=vectors)
+            changes.record_upserts(user_id, ids, vectors)
             leaf = created[active if active is not None else -1]
             Conversation.objects.filter(pk=conversation.pk).update(active_turn=leaf, updated_at=updated_at)
     return created

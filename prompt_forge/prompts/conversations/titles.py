@@ -8,7 +8,7 @@ import threading
 from django.conf import settings
 from django.db import connections
 
-from prompt_forge.ai.admission import GenerationBusyError, generation_slots
+from prompt_forge.ai.admission import generation_slots
 from prompt_forge.ai.base import ModelError, SamplingParams
 from prompt_forge.ai.deadline import generate_within
 from prompt_forge.ai.registry import get_generator
@@ -46,15 +46,16 @@ def clean_title(raw: str) -> str:
 def model_title(text: str) -> str:
     """A title the model writes for a conversation starting with `text`; "" when it cannot."""
     messages = [{"role": "user", "content": TITLE_INSTRUCTION.format(text=text[:1000])}]
+    if generation_slots.in_use >= settings.GENERATION_QUEUE_SIZE:
+        return ""  # a full server answers prompts; this conversation keeps its first words
     try:
-        with generation_slots.slot():  # a busy server keeps the words title rather than queueing
-            generation = generate_within(
-                get_generator(),
-                messages,
-                params=SamplingParams(max_new_tokens=TITLE_TOKENS),
-                timeout_s=settings.CONVERSATION_TITLE_TIMEOUT_S,
-            )
-    except (ModelError, GenerationBusyError) as exc:
+        generation = generate_within(
+            get_generator(),
+            messages,
+            params=SamplingParams(max_new_tokens=TITLE_TOKENS),
+            timeout_s=settings.CONVERSATION_TITLE_TIMEOUT_S,
+        )
+    except ModelError as exc:
         logger.info("no model title (keeping the first words): %s", exc)
         return ""
     return clean_title(generation.text)

@@ -1,4 +1,5 @@
-"""HTTP endpoints for conversations (JWT, own data only). Thin: parsing in serializers, logic in services."""
+"""HTTP endpoints for conversations (JWT, own data only). Thin: parsing in serializers, logic in services;
+domain errors raised here are answered by prompt_forge/edge/errors.py."""
 
 from functools import wraps
 
@@ -8,9 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from prompt_forge.common.exceptions import json_error
-
-from ..serializers import InvalidRequestError, PromptSerializer, parse_prompt_request, parse_sampling, validate_query
+from ..inputs import parse_prompt_request, parse_sampling
+from ..serializers import PromptSerializer, validate_query
 from ..throttles import PROMPT_THROTTLES
 from . import selectors, services
 from .api_docs import (
@@ -22,7 +22,6 @@ from .api_docs import (
     turn_schema,
     update_schema,
 )
-from .errors import ConversationNotFoundError, InvalidConversationRequestError
 from .placement import ACTIVE_LEAF
 from .serializers import (
     ConversationSerializer,
@@ -35,21 +34,6 @@ from .serializers import (
 
 NOT_FOUND = {"detail": "Not found."}
 ARCHIVED = {"true": True, "false": False, "all": None}
-
-
-def conversation_errors(handler):
-    """Domain errors as the API's error shapes: 404 for anything not the caller's, 400 for bad input."""
-
-    @wraps(handler)
-    def wrapped(*args, **kwargs):
-        try:
-            return handler(*args, **kwargs)
-        except ConversationNotFoundError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_404_NOT_FOUND)
-        except (InvalidConversationRequestError, InvalidRequestError) as exc:
-            return json_error(str(exc), status.HTTP_400_BAD_REQUEST)
-
-    return wrapped
 
 
 def owned(handler):
@@ -75,7 +59,6 @@ class ConversationListView(APIView):
     POST: a new, empty conversation."""
 
     @list_schema
-    @conversation_errors
     def get(self, request: Request) -> Response:
         params = validate_query(request.query_params, ListQuerySerializer)
         archived = ARCHIVED[params["archived"]]
@@ -93,7 +76,6 @@ class ConversationListView(APIView):
         return paginator.get_paginated_response(ConversationSerializer(page, many=True).data)
 
     @create_schema
-    @conversation_errors
     def post(self, request: Request) -> Response:
         fields = parse_create(request.data)
         conversation = services.conversation_create(user_id=request.user.pk, **fields)
@@ -110,7 +92,6 @@ class ConversationDetailView(APIView):
         return Response(thread_data(selectors.conversation_thread(conversation)))
 
     @update_schema
-    @conversation_errors
     @owned
     def patch(self, request: Request, conversation) -> Response:
         services.conversation_update(conversation, changes=parse_update(request.data))
@@ -129,7 +110,6 @@ class TurnCreateView(APIView):
     throttle_classes = PROMPT_THROTTLES
 
     @turn_schema
-    @conversation_errors
     @owned
     def post(self, request: Request, conversation) -> Response:
         body = parse_prompt_request(request.data)
@@ -152,7 +132,6 @@ class TurnRegenerateView(APIView):
     throttle_classes = PROMPT_THROTTLES
 
     @regenerate_schema
-    @conversation_errors
     @owned
     def post(self, request: Request, conversation, turn: int) -> Response:
         params = parse_sampling(request.data if isinstance(request.data, dict) else {})

@@ -7,7 +7,7 @@ from asgiref.sync import sync_to_async
 
 from prompt_forge.prompts.models import Prompt
 from tests.fakes import FakeGenerator
-from tests.test_streaming import collect_stream, open_socket
+from tests.prompts.test_consumers import collect_stream, open_socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

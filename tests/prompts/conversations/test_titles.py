@@ -22,9 +22,6 @@ class TitleWriter(FakeGenerator):
 def title_writer(settings):
     settings.GENERATION_BACKEND = "tests.prompts.conversations.test_titles.TitleWriter"
     settings.CONVERSATION_MODEL_TITLES = True
-    from prompt_forge.ai.registry import reset_models
-
-    reset_models()
 
 
 def test_words_title_cuts_at_a_word():

@@ -24,6 +24,9 @@ migrate: venv
 	$(PY) manage.py migrate --noinput
 
 # --no-proxy-headers: the app alone decides whom to trust in X-Forwarded-For (TRUSTED_PROXY_COUNT).
+# Development mode: DEBUG defaults to True while HOST is loopback (config/settings/base.py).
+run: export DEVELOPMENT_SERVER = 1
+run: export SERVER_BIND = $(HOST):$(PORT)
 run: migrate
 	$(PY) -m uvicorn config.asgi:application --host $(HOST) --port $(PORT) --ws websockets --ws-max-size 65536 --no-proxy-headers
 

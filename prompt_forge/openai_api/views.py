@@ -16,7 +16,7 @@ from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidTok
 
 from prompt_forge.ai.admission import GenerationBusyError
 from prompt_forge.common.exceptions import PromptFailedError
-from prompt_forge.prompts.services import prompt_create
+from prompt_forge.prompts.services import PromptDeletedError, prompt_create
 from prompt_forge.prompts.streaming import StreamDelta, StreamDone, StreamStarted, prompt_stream, stream_in_thread
 from prompt_forge.prompts.throttles import prompt_throttle_wait
 
@@ -70,6 +70,8 @@ async def chat_completions(request):
         return exc.response()
     except (GenerationBusyError, PromptFailedError) as exc:
         return OpenAIError.from_exception(exc).response()
+    except PromptDeletedError as exc:
+        return OpenAIError(409, str(exc.detail), code="prompt_deleted").response()
     return JsonResponse(responses.chat_completion(prompt, model=chat.model))
 
 
@@ -117,5 +119,8 @@ async def _sse(first: StreamStarted, events: AsyncIterator, chat: ChatRequest) -
     except PromptFailedError as exc:
         # Headers are gone already: OpenAI's clients raise on an error event in the stream.
         yield responses.sse(OpenAIError.from_exception(exc).body)
+        return
+    except PromptDeletedError as exc:
+        yield responses.sse(OpenAIError(409, str(exc.detail), code="prompt_deleted").body)
         return
     yield responses.sse("[DONE]")

@@ -5,6 +5,7 @@ Thin: message rules live in socket_protocol, streaming in streaming, authenticat
 
 import asyncio
 import json
+import logging
 import time
 
 from asgiref.sync import sync_to_async
@@ -30,6 +31,7 @@ from .throttles import prompt_throttle_wait
 # What a {"type": "prompt"} message may carry: the prompt and its sampling parameters.
 SOCKET_PROMPT_FIELDS = ("prompt", "temperature", "top_p", "max_new_tokens", "stop", "seed")
 AUTH_HINT = 'authenticate first: send {"type": "auth", "token": "<access token>"}'
+logger = logging.getLogger(__name__)
 
 
 class PromptConsumer(AsyncWebsocketConsumer):
@@ -61,6 +63,7 @@ class PromptConsumer(AsyncWebsocketConsumer):
         try:
             message = read_client_message(text_data, bytes_data, self.rate)
         except ClientMessageError as exc:
+            self._log_refused(exc.message)
             await self.send_json(error_message(exc.message))
             if exc.close_code:
                 await self.close(code=exc.close_code)
@@ -121,6 +124,7 @@ class PromptConsumer(AsyncWebsocketConsumer):
         try:
             body = parse_prompt_request({name: message[name] for name in SOCKET_PROMPT_FIELDS if name in message})
         except InvalidRequestError as exc:
+            self._log_refused(str(exc))
             await self.send_json(error_message(str(exc)))
             return
         wait = await sync_to_async(prompt_throttle_wait)(self.user)
@@ -131,5 +135,13 @@ class PromptConsumer(AsyncWebsocketConsumer):
 
     async def _stream(self, text: str, params: SamplingParams) -> None:
         stream = stream_payloads(user_id=self.user.pk, text=text, params=params, source={"source": "websocket"})
-        async for payload in stream:
-            await self.send_json(payload)
+        try:
+            async for payload in stream:
+                await self.send_json(payload)
+        except Exception:  # noqa: BLE001 - a task's error would otherwise vanish unseen and unanswered
+            logger.exception("websocket prompt failed (user_id=%s)", self.user.pk)
+            await self.send_json(error_message("the prompt could not be answered"))
+
+    def _log_refused(self, reason: str) -> None:
+        user_id = self.user.pk if self.user is not None else "-"
+        logger.warning("websocket message refused (user_id=%s): %s", user_id, reason)

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from rest_framework import status
+from rest_framework.exceptions import APIException
 
 from prompt_forge.ai.admission import generation_slots
 from prompt_forge.ai.base import Generation, ModelError, SamplingParams
@@ -26,6 +28,14 @@ from .notifications import push_to_user
 logger = logging.getLogger(__name__)
 
 PUSH_MESSAGE = "Prompt response ready"
+
+
+class PromptDeletedError(APIException):
+    """The prompt was deleted (by its owner, elsewhere) while it was being answered: nothing is stored."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "the prompt was deleted while it was being answered"
+    default_code = "prompt_deleted"
 
 
 def _save_pending(*, user_id: int, text: str, send_via_websocket: bool, source: dict | None = None) -> Prompt:
@@ -120,7 +130,8 @@ def _store(prompt: Prompt, *, response: str, model_used: str, details: dict, emb
     with transaction.atomic():
         prompt.response = response
         prompt.status = Prompt.Status.COMPLETED
-        prompt.save(update_fields=["response", "status"])
+        if not Prompt.objects.filter(pk=prompt.pk).update(response=response, status=prompt.status):
+            raise PromptDeletedError()
         PromptEmbedding.objects.create(
             prompt=prompt,
             user_id=user_id,

@@ -20,7 +20,7 @@ from prompt_forge.common.exceptions import PromptFailedError
 
 from .models import Prompt
 from .notifications import push_to_user
-from .services import _mark_failed, _save_pending, complete_prompt, fail_prompt, push_payload
+from .services import PromptDeletedError, _mark_failed, _save_pending, complete_prompt, fail_prompt, push_payload
 
 CANCELLED_REASON = "cancelled: the client went away before the answer was complete"
 
@@ -160,6 +160,8 @@ async def stream_payloads(*, user_id: int, text: str, **options) -> AsyncIterato
         yield failure_payload(exc)
     except GenerationBusyError as exc:
         yield {"type": "error", "error": str(exc), "retry_after": exc.retry_after}
+    except PromptDeletedError as exc:
+        yield {"type": "error", "error": str(exc.detail)}
 
 
 def prompt_stream_to_user(*, user_id: int, text: str, params: SamplingParams | None = None) -> Prompt:

@@ -47,6 +47,7 @@ MIDDLEWARE = [
     # First and last: django-prometheus measures everything in between.
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "prompt_forge.common.request_log.RequestLogMiddleware",
+    "prompt_forge.common.not_found.JSONNotFoundMiddleware",
     "prompt_forge.common.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "prompt_forge.common.https.ProxiedHTTPSRedirectMiddleware",

@@ -1,5 +1,7 @@
 """Liveness and readiness probes for load balancers and orchestrators, and the metrics endpoint."""
 
+import logging
+
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -8,6 +10,8 @@ from prompt_forge.ai.registry import loaded_models
 from prompt_forge.search.readiness import index_problem
 
 from .metrics_export import metrics_access_allowed, render_metrics
+
+logger = logging.getLogger(__name__)
 
 
 def healthz(request):
@@ -27,7 +31,11 @@ def readyz(request):
     if not models and (problem := index_problem()):
         problems.append(problem)
     if problems:
-        return JsonResponse({"status": "not ready", "not_ready": problems}, status=503)
+        # Expected while models load: INFO, instead of django.request's ERROR line for every 5xx.
+        logger.info("not ready: %s", ", ".join(problems))
+        response = JsonResponse({"status": "not ready", "not_ready": problems}, status=503)
+        response._has_been_logged = True
+        return response
     return JsonResponse({"status": "ready"})
 
 

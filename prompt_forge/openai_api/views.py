@@ -44,8 +44,9 @@ def _method_not_allowed(allowed: str) -> JsonResponse:
 async def models(request):
     if request.method != "GET":
         return _method_not_allowed("GET")
-    if await _authenticate(request) is None:
+    if (user := await _authenticate(request)) is None:
         return unauthorized().response()
+    request.user = user  # for the request log
     return JsonResponse(responses.model_list(settings.GENERATION_MODEL))
 
 
@@ -57,6 +58,7 @@ async def chat_completions(request):
     try:
         if user is None:
             raise unauthorized()
+        request.user = user  # for the request log
         chat = parse_chat_request(request.body, served_model=settings.GENERATION_MODEL)
         wait = await sync_to_async(prompt_throttle_wait)(user)
         if wait is not None:

@@ -100,6 +100,8 @@ class PromptConsumer(AsyncWebsocketConsumer):
     async def _authenticated(self, user, expires_at: float | None) -> None:
         if self.user is None:
             self.user = user
+            if "request_log" in self.scope:  # the connection's log line names the user
+                self.scope["request_log"]["user"] = user
             self.group_name = user_group(user.pk)
             await self.channel_layer.group_add(self.group_name, self.channel_name)
             await self.send_json(CONNECTED_MESSAGE)

@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: venv run test lint format migrate clean
+.PHONY: venv run test fuzz lint format migrate clean
 
 # The stamp is rebuilt whenever a requirements file changes.
 $(STAMP): requirements.txt requirements-dev.txt
@@ -32,6 +32,14 @@ run: migrate
 
 test: venv
 	$(PY) -m pytest
+
+# Longer randomized Schemathesis run (make test replays fixed cases); add its findings to REGRESSIONS
+# in tests/test_api_fuzz.py.
+FUZZ_EXAMPLES ?= 300
+FUZZ_SAMPLING_EXAMPLES ?= 2000
+fuzz: venv
+	FUZZ_RANDOM=1 FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SAMPLING_EXAMPLES=$(FUZZ_SAMPLING_EXAMPLES) \
+		$(PY) -m pytest tests/test_api_fuzz.py -p no:randomly
 
 lint: venv
 	$(VENV)/bin/ruff check .

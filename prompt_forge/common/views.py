@@ -19,6 +19,10 @@ def healthz(request):
 
 
 def readyz(request):
+    if request.method not in ("GET", "HEAD"):
+        response = JsonResponse({"detail": f'Method "{request.method}" not allowed.'}, status=405)
+        response["Allow"] = "GET, HEAD"
+        return response
     problems = []
     try:
         with connection.cursor() as cursor:

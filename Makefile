@@ -37,8 +37,10 @@ test: venv
 # in tests/test_api_fuzz.py.
 FUZZ_EXAMPLES ?= 300
 FUZZ_SAMPLING_EXAMPLES ?= 2000
+FUZZ_STATEFUL_EXAMPLES ?= 200
 fuzz: venv
 	FUZZ_RANDOM=1 FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SAMPLING_EXAMPLES=$(FUZZ_SAMPLING_EXAMPLES) \
+		FUZZ_STATEFUL_EXAMPLES=$(FUZZ_STATEFUL_EXAMPLES) \
 		$(PY) -m pytest tests/test_api_fuzz.py -p no:randomly
 
 lint: venv

@@ -141,3 +141,17 @@ def test_docs_page_serves_its_assets_locally(client):
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     bundle = client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
     assert bundle.status_code == 200
+
+
+STATEFUL_EXAMPLES = int(os.environ.get("FUZZ_STATEFUL_EXAMPLES", "15"))
+
+
+def test_sequences_of_operations_hold_their_contract(api_schema):
+    """Schemathesis' stateful phase: create a prompt, then read, retry, search and delete it, in random
+    sequences (links inferred from the schema: an id a response returns feeds the next path)."""
+
+    class Machine(api_schema.as_state_machine()):
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs or None)
+
+    Machine.run(settings=hypothesis_settings(max_examples=STATEFUL_EXAMPLES, stateful_step_count=6, **HYPOTHESIS))

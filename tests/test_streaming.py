@@ -246,3 +246,14 @@ async def test_prompt_deleted_while_streaming_is_reported_on_the_socket(make_use
     _events, last = await collect_stream(socket)
     assert last == {"type": "error", "error": "the prompt was deleted while it was being answered"}
     await socket.disconnect()
+
+
+async def test_messages_before_authentication_and_bad_tokens_are_answered_and_logged(caplog):
+    with caplog.at_level("WARNING", logger="prompt_forge.prompts.consumers"):
+        for message, reason in (({"type": "prompt", "prompt": "hi"}, "not authenticated"),
+                                ({"type": "auth", "token": "forged"}, "invalid or expired token")):  # fmt: skip
+            socket = await open_socket()
+            await socket.send_json_to(message)
+            assert (await socket.receive_json_from())["type"] == "error"
+            assert (await socket.receive_output())["code"] == 4401
+            assert any(reason in record.message for record in caplog.records)

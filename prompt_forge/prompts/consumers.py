@@ -72,6 +72,7 @@ class PromptConsumer(AsyncWebsocketConsumer):
         if kind == "auth":
             await self._auth(message.get("token"))
         elif self.user is None:
+            self._log_refused("not authenticated")
             await self.send_json(error_message(AUTH_HINT))
             await self.close(code=CLOSE_UNAUTHENTICATED)
         elif kind == "prompt":
@@ -89,6 +90,7 @@ class PromptConsumer(AsyncWebsocketConsumer):
     async def _auth(self, raw_token) -> None:
         user, expires_at = await authenticate_token(raw_token) if isinstance(raw_token, str) else (None, None)
         if user is None or not user.is_authenticated or (self.user is not None and user.pk != self.user.pk):
+            self._log_refused("invalid or expired token")
             await self.send_json(error_message("invalid or expired token"))
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
@@ -121,6 +123,7 @@ class PromptConsumer(AsyncWebsocketConsumer):
 
     async def _submit(self, message: dict) -> None:
         if self.stream_task is not None and not self.stream_task.done():
+            self._log_refused("a prompt is already streaming on this socket")
             await self.send_json(error_message("a prompt is already streaming on this socket"))
             return
         try:
@@ -131,6 +134,7 @@ class PromptConsumer(AsyncWebsocketConsumer):
             return
         wait = await sync_to_async(prompt_throttle_wait)(self.user)
         if wait is not None:
+            self._log_refused("throttled")
             await self.send_json(error_message("Request was throttled.", retry_after=round(wait, 1)))
             return
         self.stream_task = asyncio.create_task(self._stream(body.text, body.params))

@@ -3,8 +3,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from prompt_forge.accounts.admin_login import admin_login
-from prompt_forge.common import views as common_views
 from prompt_forge.common.urls import with_and_without_slash
+from prompt_forge.edge import health
 
 urlpatterns = [
     path("admin/login/", admin_login, name="admin-login"),  # throttled like /api/token
@@ -14,9 +14,9 @@ urlpatterns = [
     path("", include("prompt_forge.openai_api.urls")),
     *with_and_without_slash("api/schema", SpectacularAPIView.as_view(), name="schema"),
     *with_and_without_slash("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
-    path("healthz", common_views.healthz, name="healthz"),
-    path("readyz", common_views.readyz, name="readyz"),
-    *with_and_without_slash("metrics", common_views.metrics, name="metrics"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    *with_and_without_slash("metrics", health.metrics, name="metrics"),
     path("", include("prompt_forge.web.urls")),
 ]
 

@@ -5,8 +5,6 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from prompt_forge.ai.registry import reset_models
-from prompt_forge.search.registry import reset_index
 from tests.fakes import FakeGenerator
 
 # Server processes started by tests inherit the test process's key (generated in DATA_DIR when unset),
@@ -19,7 +17,9 @@ FAST_RATES = {"burst": "1000/second", "sustained": "10000/minute", "auth": "1000
 
 @pytest.fixture(autouse=True)
 def isolated_service(settings, tmp_path):
-    """In-process tests: fake models, a private DATA_DIR, generous throttles, empty caches."""
+    """In-process tests: fake models, a private DATA_DIR, generous throttles, empty caches.
+
+    Models and the search index are built again after any change to their settings (setting_changed)."""
     settings.DATA_DIR = tmp_path
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.GENERATION_BACKEND = "tests.fakes.FakeGenerator"
@@ -28,12 +28,7 @@ def isolated_service(settings, tmp_path):
     FakeGenerator.fail_with = None
     FakeGenerator.piece_delay_s = 0.0
     FakeGenerator.last_params = None
-    reset_models()
-    reset_index()
     cache.clear()
-    yield
-    reset_models()
-    reset_index()
 
 
 @pytest.fixture

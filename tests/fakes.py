@@ -12,8 +12,26 @@ from prompt_forge.ai.base import Generation, ModelError, PromptInput, SamplingPa
 DIMENSIONS = 384
 
 
+# A small fixed vocabulary of synonyms: each word counts as its group's first word, so paraphrases
+# ("the biggest town" / "the largest city") land near each other, as with a real embedder.
+SYNONYM_GROUPS = [
+    ("big", "large", "largest", "biggest", "huge"),
+    ("small", "little", "tiny", "smallest"),
+    ("city", "town"),
+    ("car", "automobile", "vehicle"),
+    ("buy", "purchase"),
+    ("film", "movie"),
+    ("doctor", "physician"),
+    ("fast", "quick", "rapid"),
+    ("begin", "start", "commence"),
+    ("a", "an"),
+]
+CANONICAL = {word: group[0] for group in SYNONYM_GROUPS for word in group}
+
+
 class FakeEmbedder:
-    """Bag-of-words hashed into 384 dims: texts sharing words are similar, as with a real embedder."""
+    """Bag of words (synonyms merged) hashed into 384 dims: texts sharing words, or synonyms of them,
+    are similar, as with a real embedder."""
 
     model_name = "fake-embedder"
     dimensions = DIMENSIONS
@@ -25,6 +43,7 @@ class FakeEmbedder:
         rows = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         for row, text in enumerate(texts):
             for word in re.findall(r"[a-z0-9]+", text.lower()):
+                word = CANONICAL.get(word, word)
                 bucket = int(hashlib.md5(word.encode()).hexdigest(), 16) % DIMENSIONS
                 rows[row, bucket] += 1.0
             norm = np.linalg.norm(rows[row])

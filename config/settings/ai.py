@@ -5,7 +5,7 @@ from pathlib import Path
 from .base import DATA_DIR
 from .env import env_float, env_int, env_str
 
-# Dotted paths of the backends (DRF-style import_string), so tests and deployments can swap them.
+# Backend names map to classes in PROMPT_FORGE (prompt_forge/plugins.py); a dotted path works too.
 # "engine": continuous batching in-process (prompt_forge/ai/engine); "transformers": one plain
 # `generate` call per request (the naive path benchmarks compare against); "openai": a remote server.
 GENERATION_BACKEND = env_str("GENERATION_BACKEND", "engine")
@@ -27,12 +27,6 @@ EMBEDDING_PRECISION = env_str("EMBEDDING_PRECISION", "auto")
 
 # Load both models when the server starts instead of on the first request.
 AI_PRELOAD = env_str("AI_PRELOAD", "true").lower() in {"1", "true", "yes", "on"}
-
-AI_BACKENDS = {
-    "engine": "prompt_forge.ai.engine.EngineGenerator",
-    "transformers": "prompt_forge.ai.transformers_generator.TransformersGenerator",
-    "sentence-transformers": "prompt_forge.ai.sentence_embedder.SentenceTransformerEmbedder",
-}
 
 # De-quantized weights are cached here after the first load (see prompt_forge/ai/weight_cache.py).
 MODEL_CACHE_DIR = Path(env_str("MODEL_CACHE_DIR", str(DATA_DIR / "models")))

@@ -23,6 +23,7 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["prompt_forge.common.openapi.slash_paths_only"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "prompt_forge.common.openapi.add_plain_django_endpoints",
+        "prompt_forge.edge.health.document_probes",
+        "prompt_forge.openai_api.api_docs.add_openai_paths",
     ],
 }

@@ -146,12 +146,12 @@ CACHES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "prompt_forge.accounts.authentication.BearerAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["prompt_forge.common.parsers.StrictJSONParser"],
-    "EXCEPTION_HANDLER": "prompt_forge.common.exceptions.json_exception_handler",
+    "EXCEPTION_HANDLER": "prompt_forge.edge.errors.json_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {
         "burst": env_str("THROTTLE_RATE_BURST", "1/second"),

@@ -1,6 +1,5 @@
 """Streaming, WebSocket limits, generation backpressure and the OpenAI-compatible backend."""
 
-from .ai import AI_BACKENDS as _AI_BACKENDS
 from .env import env_float, env_int, env_str
 
 # At most this many generations admitted per process (running or waiting); beyond it: 503 + Retry-After.
@@ -18,8 +17,6 @@ OPENAI_BASE_URL = env_str("OPENAI_BASE_URL", "http://127.0.0.1:8001/v1")
 OPENAI_API_KEY = env_str("OPENAI_API_KEY", "")
 OPENAI_TIMEOUT_SECONDS = env_float("OPENAI_TIMEOUT_SECONDS", 60.0)
 OPENAI_MAX_RETRIES = env_int("OPENAI_MAX_RETRIES", 0)
-
-AI_BACKENDS = {**_AI_BACKENDS, "openai": "prompt_forge.ai.openai_generator.OpenAIGenerator"}
 
 # /v1/chat/completions: the whole conversation sent to the model is bounded too.
 CHAT_MAX_CHARS = env_int("CHAT_MAX_CHARS", 16000)

@@ -4,11 +4,8 @@ from .ai import AI_PRELOAD
 from .env import env_bool, env_float, env_int, env_str
 
 # "faiss" (in-process, persisted under DATA_DIR) or "pgvector" (PostgreSQL with the vector extension).
+# Names map to classes in PROMPT_FORGE["VECTOR_BACKENDS"] (prompt_forge/plugins.py).
 VECTOR_BACKEND = env_str("VECTOR_BACKEND", "faiss")
-VECTOR_BACKENDS = {
-    "faiss": "prompt_forge.search.faiss_index.FaissVectorIndex",
-    "pgvector": "prompt_forge.search.pgvector_index.PgVectorIndex",
-}
 VECTOR_BACKEND_OPTIONS = {
     "faiss": {
         # A snapshot file is rewritten after this many changes (the change log covers the rest).
@@ -27,7 +24,6 @@ VECTOR_BACKEND_OPTIONS = {
 }
 # Load every persisted per-user index when the server starts (else on each user's first search).
 SEARCH_PRELOAD = env_bool("SEARCH_PRELOAD", AI_PRELOAD)
-VECTOR_SOURCE = "prompt_forge.prompts.selectors.EmbeddingSource"
 SIMILAR_DEFAULT_K = 5
 
 # Semantic cache: `"use_cache": true` on POST /prompts/ reuses the answer of the user's own most

@@ -1,11 +1,18 @@
 """OpenAPI descriptions of the account endpoints (applied to the views as decorators)."""
 
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 
 from prompt_forge.common import openapi as docs
 
 from .serializers import SignUpSerializer
+
+
+class BearerScheme(SimpleJWTScheme):
+    """accounts.authentication.BearerAuthentication is documented as simplejwt's scheme ("jwtAuth")."""
+
+    target_class = "prompt_forge.accounts.authentication.BearerAuthentication"
 
 
 class CredentialsSerializer(serializers.Serializer):

@@ -1,39 +1,28 @@
-"""WebSocket authentication with a JWT access token.
+"""WebSocket authentication, through the same credential types as every HTTP request.
 
-The token comes from the `token` query parameter, or (so it stays out of URLs and access logs) in
-the socket's first message: see PromptConsumer. The token's expiry is kept so the socket can be
-closed when it lapses.
+The token (a JWT access token, or any configured credential type) comes from the `token` query
+parameter, or (so it stays out of URLs and access logs) in the socket's first message: see
+PromptConsumer. The token's expiry is kept so the socket can be closed when it lapses.
 """
 
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.settings import api_settings
-from rest_framework_simplejwt.tokens import AccessToken
+from rest_framework.exceptions import AuthenticationFailed
+
+from .authentication import authenticate_credential
 
 
 @database_sync_to_async
 def authenticate_token(raw_token: str):
-    """(user, expiry as a Unix time) for a valid access token; (AnonymousUser, None) otherwise."""
+    """(user, expiry as a Unix time or None) for a valid credential; (AnonymousUser, None) otherwise."""
     try:
-        token = AccessToken(raw_token)
-    except TokenError:
+        identity = authenticate_credential(raw_token)
+    except AuthenticationFailed:
         return AnonymousUser(), None
-    user_id = token.get(api_settings.USER_ID_CLAIM)
-    user = get_user_model().objects.filter(**{api_settings.USER_ID_FIELD: user_id}, is_active=True).first()
-    if user is None:
-        return AnonymousUser(), None
-    return user, float(token["exp"])
-
-
-async def user_for_token(raw_token: str):
-    """The active user the access token names, or AnonymousUser for a bad, expired or orphan token."""
-    user, _ = await authenticate_token(raw_token)
-    return user
+    return identity.user, identity.expires_at
 
 
 def token_from_query(scope) -> str | None:

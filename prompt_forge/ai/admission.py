@@ -1,7 +1,8 @@
 """A bounded number of generations per process: beyond it requests are refused, not queued forever.
 
-Every entry point (REST, WebSocket streaming, /v1) takes a slot before it stores anything, so a
-refused request leaves no trace and the client is told to retry (503 + Retry-After).
+The answer pipeline (prompts/pipeline.py, behind every entry point: REST, WebSocket, /v1, retry)
+takes a slot before it stores anything, so a refused request leaves no trace and the client is told
+to retry (503 + Retry-After).
 """
 
 import threading

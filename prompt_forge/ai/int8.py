@@ -7,7 +7,7 @@ else is in the batch; here a row is quantized the same way alone or batched, and
 exact, so a request gives the same greedy answer alone or batched with others.
 
 Activations use the full 8 bits: on AVX512-VNNI CPUs fbgemm sums u8 x s8 products straight into
-int32 (tests/test_int8.py checks the worst case is exact). The 7-bit range `quantize_dynamic` uses
+int32 (tests/ai/engine/test_llama.py checks the worst case is exact). The 7-bit range `quantize_dynamic` uses
 (reduce_range) gave visibly worse answers in benchmarks/generation_answers.py.
 """
 

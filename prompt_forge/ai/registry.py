@@ -3,7 +3,9 @@
 import threading
 
 from django.conf import settings
-from django.utils.module_loading import import_string
+
+from prompt_forge.common.plugin_settings import on_settings_change
+from prompt_forge.plugins import plugins
 
 from .base import Embedder, Generator
 from .measured import MeasuredEmbedder, MeasuredGenerator
@@ -11,13 +13,28 @@ from .measured import MeasuredEmbedder, MeasuredGenerator
 _lock = threading.Lock()
 _instances: dict[str, object] = {}
 
-
-def _backend_class(name: str):
-    return import_string(settings.AI_BACKENDS.get(name, name))
+# A change to any of these loads the models again on next use (tests switch backends this way).
+MODEL_SETTINGS = {
+    "GENERATION_BACKEND",
+    "GENERATION_MODEL",
+    "GENERATION_MAX_NEW_TOKENS",
+    "GENERATION_THREADS",
+    "GENERATION_QUANTIZE",
+    "GENERATION_MAX_BATCH",
+    "EMBEDDING_BACKEND",
+    "EMBEDDING_MODEL",
+    "EMBEDDING_PRECISION",
+    "MODEL_CACHE_DIR",
+    "OPENAI_BASE_URL",
+    "OPENAI_API_KEY",
+    "OPENAI_TIMEOUT_SECONDS",
+    "OPENAI_MAX_RETRIES",
+    "PROMPT_FORGE",
+}
 
 
 def _build_generator() -> Generator:
-    cls = _backend_class(settings.GENERATION_BACKEND)
+    cls = plugins.resolve("GENERATION_BACKENDS", settings.GENERATION_BACKEND)
     backend = cls(
         settings.GENERATION_MODEL,
         max_new_tokens=settings.GENERATION_MAX_NEW_TOKENS,
@@ -30,7 +47,7 @@ def _build_generator() -> Generator:
 
 
 def _build_embedder() -> Embedder:
-    cls = _backend_class(settings.EMBEDDING_BACKEND)
+    cls = plugins.resolve("EMBEDDING_BACKENDS", settings.EMBEDDING_BACKEND)
     return MeasuredEmbedder(cls(settings.EMBEDDING_MODEL, precision=settings.EMBEDDING_PRECISION))
 
 
@@ -60,7 +77,10 @@ def loaded_models() -> dict[str, bool]:
     return {kind: kind in _instances for kind in _BUILDERS}
 
 
-def reset_models() -> None:
-    """Forget loaded models (tests that switch backends through settings)."""
+def _forget_models() -> None:
+    """Drop loaded models; the next use loads them from the current settings."""
     with _lock:
         _instances.clear()
+
+
+on_settings_change(MODEL_SETTINGS, _forget_models)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .base import Generation, ModelError, PromptInput, SamplingParams
 from .bundled import prepare_local_generation
-from .streaming import StopController, StopStringFilter
+from .token_text import StopController, StopStringFilter
 from .weight_cache import load_causal_lm
 
 

@@ -1,4 +1,4 @@
-"""OpenAPI description helpers: the error bodies every endpoint can return, and schema hooks.
+"""OpenAPI description helpers: the error bodies every endpoint can return, and the path filter.
 
 The shapes here are the ones the exception handler, the middleware and the views really send;
 the Schemathesis test in tests/ checks every response of every documented operation against them.
@@ -87,41 +87,3 @@ ALWAYS = {**TOO_LARGE, **DATABASE_DOWN}
 def slash_paths_only(endpoints):
     """Every route exists with and without its trailing slash; document each operation once."""
     return [endpoint for endpoint in endpoints if endpoint[0].endswith("/")]
-
-
-def _probe(summary: str, description: str, responses: dict) -> dict:
-    return {"get": {"operationId": summary, "summary": description, "tags": ["health"], "responses": responses}}
-
-
-def _json(schema: dict, description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def add_plain_django_endpoints(result, generator, request, public):
-    """The probes, /metrics and /v1 are plain Django views, outside DRF's introspection: describe them here."""
-    status = {"type": "object", "properties": {"status": {"type": "string"}}, "required": ["status"]}
-    not_ready = {
-        "type": "object",
-        "properties": {"status": {"type": "string"}, "not_ready": {"type": "array", "items": {"type": "string"}}},
-        "required": ["status", "not_ready"],
-    }
-    error = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
-    paths = result.setdefault("paths", {})
-    paths["/healthz"] = _probe("healthz", "Liveness: the process answers.", {"200": _json(status, "Alive.")})
-    paths["/readyz"] = _probe(
-        "readyz",
-        "Readiness: database reachable, models loaded, search index ready.",
-        {"200": _json(status, "Ready."), "503": _json(not_ready, "What is not ready yet.")},
-    )
-    paths["/metrics/"] = _probe(
-        "metrics",
-        "Prometheus metrics (text exposition format); restricted outside loopback (see README).",
-        {
-            "200": {"description": "Metrics.", "content": {"text/plain": {"schema": {"type": "string"}}}},
-            "403": _json(error, "Not available from this address."),
-        },
-    )
-    from prompt_forge.openai_api.api_docs import openai_paths
-
-    paths.update(openai_paths())
-    return result

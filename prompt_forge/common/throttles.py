@@ -14,7 +14,6 @@ a moment is better than refusing every request while Redis is down.
 import logging
 
 from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +64,3 @@ class AtomicWindowMixin:
         if opened is None:
             return float(self.duration)
         return max(opened + self.duration - self.timer(), 0.001)
-
-
-class SharedRateThrottle(AtomicWindowMixin, SettingsRateMixin, SimpleRateThrottle):
-    """Base for the service's throttles: rate from settings, counted atomically in the shared cache."""

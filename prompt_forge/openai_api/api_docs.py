@@ -1,6 +1,6 @@
 """OpenAPI description of /v1 (plain Django views, outside DRF's introspection), in OpenAI's shapes.
 
-Added to the schema by prompt_forge.common.openapi.add_plain_django_endpoints, so the interactive docs
+Added to the schema by the `add_openai_paths` hook (SPECTACULAR_SETTINGS), so the interactive docs
 show it and Schemathesis fuzzes it with the rest of the API.
 """
 
@@ -183,3 +183,9 @@ def openai_paths() -> dict:
             }
         },
     }
+
+
+def add_openai_paths(result, generator, request, public):
+    """drf-spectacular hook: /v1 is plain Django views, outside DRF's introspection."""
+    result.setdefault("paths", {}).update(openai_paths())
+    return result

@@ -2,8 +2,7 @@
 
 from django.http import JsonResponse
 
-from prompt_forge.ai.admission import GenerationBusyError
-from prompt_forge.common.exceptions import PromptFailedError
+from prompt_forge.edge.errors import reply_for
 
 
 class OpenAIError(Exception):
@@ -15,15 +14,16 @@ class OpenAIError(Exception):
 
     @classmethod
     def from_exception(cls, exc: Exception) -> "OpenAIError":
-        if isinstance(exc, GenerationBusyError):
-            error = cls(503, str(exc), kind="server_error", code="server_busy")
-            error.headers["Retry-After"] = str(exc.retry_after)
-            return error
-        if isinstance(exc, PromptFailedError):
-            error = cls(exc.status_code, f"{exc.message}: {exc.reason}", kind="server_error", code="model_error")
-            error.body["error"]["prompt_id"] = exc.prompt_id  # the prompt is kept in the caller's history
-            return error
-        raise TypeError(f"not an API error: {exc!r}")
+        """The /v1 form of a domain error (see edge/errors.py); TypeError for one /v1 lets through."""
+        reply = reply_for(exc)
+        if reply is None or reply.openai is None:
+            raise TypeError(f"not an API error: {exc!r}")
+        fields = dict(reply.openai)
+        message, kind = fields.pop("message"), fields.pop("type")
+        error = cls(reply.status, message, kind=kind, param=fields.pop("param", None), code=fields.pop("code", None))
+        error.body["error"].update(fields)
+        error.headers.update(reply.openai_headers)
+        return error
 
     def response(self) -> JsonResponse:
         return JsonResponse(self.body, status=self.status, headers=self.headers)

@@ -7,6 +7,7 @@ from rest_framework.exceptions import ParseError
 
 from prompt_forge.ai.base import SamplingParams
 from prompt_forge.common.parsers import strict_loads
+from prompt_forge.prompts.inputs import OPENAI_API, InvalidRequestError, check_prompt_length, parse_sampling
 
 from .errors import OpenAIError
 
@@ -51,42 +52,21 @@ def _messages(raw) -> list[dict]:
         raise _invalid("the last message must be a non-empty user message", "messages")
     if sum(len(message["content"]) for message in messages) > settings.CHAT_MAX_CHARS:
         raise _invalid(f"messages must total at most {settings.CHAT_MAX_CHARS} characters", "messages")
-    if len(messages[-1]["content"]) > settings.PROMPT_MAX_CHARS:
-        raise _invalid(f"the user message must be at most {settings.PROMPT_MAX_CHARS} characters", "messages")
+    try:
+        check_prompt_length(messages[-1]["content"], label="the user message", param="messages")
+    except InvalidRequestError as exc:
+        raise _invalid(str(exc), exc.param) from exc
     return messages
 
 
-def _number(body: dict, name: str, low: float, high: float, default: float) -> float:
-    value = body.get(name)
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-        raise _invalid(f"{name} must be a number from {low:g} to {high:g}", name)
-    return float(value)
-
-
 def _params(body: dict) -> SamplingParams:
-    limit = settings.GENERATION_MAX_NEW_TOKENS
-    for name in ("max_tokens", "max_completion_tokens"):
-        value = body.get(name)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-            raise _invalid(f"{name} must be a positive integer", name)
-    max_tokens = body.get("max_completion_tokens") or body.get("max_tokens")
-    stop = body.get("stop")
-    if isinstance(stop, str):
-        stop = [stop]
-    if stop is not None and (not isinstance(stop, list) or len(stop) > 4 or not all(isinstance(s, str) for s in stop)):
-        raise _invalid("stop must be a string or a list of at most 4 strings", "stop")
     n = body.get("n")
     if n is not None and (isinstance(n, bool) or n != 1 or not isinstance(n, int)):
         raise _invalid("only n=1 is supported", "n")
-    return SamplingParams(
-        # Longer requests are answered up to the server's limit; finish_reason "length" says so.
-        max_new_tokens=min(max_tokens, limit) if max_tokens else limit,
-        temperature=_number(body, "temperature", 0, 2, 0.0),
-        top_p=_number(body, "top_p", 0.01, 1, 1.0),
-        stop=tuple(s for s in stop or () if s),
-    )
+    try:
+        return parse_sampling(body, OPENAI_API)
+    except InvalidRequestError as exc:
+        raise _invalid(str(exc), exc.param) from exc
 
 
 def parse_chat_request(raw_body: bytes, *, served_model: str) -> ChatRequest:

@@ -1,6 +1,6 @@
 """/v1 endpoints: async views (server-sent events stream from an async iterator under ASGI).
 
-Authentication is the same JWT access token as the rest of the API, sent as `Authorization: Bearer`.
+Authentication is the same as the rest of the API (accounts/authentication.py): `Authorization: Bearer`.
 Every chat completion is stored in the caller's history like any prompt.
 """
 
@@ -11,13 +11,13 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import JsonResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework_simplejwt.authentication import JWTAuthentication
-from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
 
+from prompt_forge.accounts.authentication import authenticate_request
 from prompt_forge.ai.admission import GenerationBusyError
-from prompt_forge.common.exceptions import PromptFailedError
-from prompt_forge.prompts.services import PromptDeletedError, prompt_create
-from prompt_forge.prompts.streaming import StreamDelta, StreamDone, StreamStarted, prompt_stream, stream_in_thread
+from prompt_forge.common.thread_bridge import stream_in_thread
+from prompt_forge.prompts.errors import PromptDeletedError, PromptFailedError
+from prompt_forge.prompts.pipeline import StreamDelta, StreamDone, StreamStarted
+from prompt_forge.prompts.services import prompt_create, prompt_stream
 from prompt_forge.prompts.throttles import prompt_throttle_wait
 
 from . import responses
@@ -27,13 +27,7 @@ from .requests import ChatRequest, parse_chat_request
 SOURCE = {"source": "v1/chat/completions"}
 
 
-@sync_to_async
-def _authenticate(request):
-    try:
-        result = JWTAuthentication().authenticate(request)
-    except (InvalidToken, AuthenticationFailed):
-        return None
-    return result[0] if result else None
+_authenticate = sync_to_async(authenticate_request)
 
 
 def _method_not_allowed(allowed: str) -> JsonResponse:
@@ -70,10 +64,8 @@ async def chat_completions(request):
         )
     except OpenAIError as exc:
         return exc.response()
-    except (GenerationBusyError, PromptFailedError) as exc:
+    except (GenerationBusyError, PromptFailedError, PromptDeletedError) as exc:
         return OpenAIError.from_exception(exc).response()
-    except PromptDeletedError as exc:
-        return OpenAIError(409, str(exc.detail), code="prompt_deleted").response()
     return JsonResponse(responses.chat_completion(prompt, model=chat.model))
 
 
@@ -118,11 +110,8 @@ async def _sse(first: StreamStarted, events: AsyncIterator, chat: ChatRequest) -
                             completion_tokens=generation.completion_tokens,
                         )
                     )
-    except PromptFailedError as exc:
+    except (PromptFailedError, PromptDeletedError) as exc:
         # Headers are gone already: OpenAI's clients raise on an error event in the stream.
         yield responses.sse(OpenAIError.from_exception(exc).body)
-        return
-    except PromptDeletedError as exc:
-        yield responses.sse(OpenAIError(409, str(exc.detail), code="prompt_deleted").body)
         return
     yield responses.sse("[DONE]")

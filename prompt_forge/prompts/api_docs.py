@@ -7,9 +7,10 @@ from rest_framework import serializers
 
 from prompt_forge.common import openapi as docs
 
-from .serializers import SEED_MAX, STOP_MAX_CHARS, STOP_MAX_COUNT, PromptSerializer, ScoredPromptSerializer
+from .inputs import PROMPTS_API, SEED_MAX
+from .serializers import PromptSerializer, ScoredPromptSerializer
 
-STOP_STRING = {"type": "string", "minLength": 1, "maxLength": STOP_MAX_CHARS}
+STOP_STRING = {"type": "string", "minLength": 1, "maxLength": PROMPTS_API.stop_max_chars}
 
 
 # OpenAPI 3.0 (JSON Schema draft 4): exclusiveMinimum is a flag on minimum.
@@ -18,7 +19,9 @@ class TopPField(serializers.FloatField):
     pass
 
 
-@extend_schema_field({"oneOf": [STOP_STRING, {"type": "array", "items": STOP_STRING, "maxItems": STOP_MAX_COUNT}]})
+@extend_schema_field(
+    {"oneOf": [STOP_STRING, {"type": "array", "items": STOP_STRING, "maxItems": PROMPTS_API.stop_max_count}]}
+)
 class StopField(serializers.JSONField):
     pass
 

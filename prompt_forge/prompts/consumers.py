@@ -1,6 +1,6 @@
 """WebSocket endpoint: pushes for the user's own prompts, and prompts answered token by token.
 
-Thin: message rules live in socket_protocol, streaming in streaming, authentication in accounts.
+Thin: message rules live in socket_protocol, streaming in socket_stream, authentication in accounts.
 """
 
 import asyncio
@@ -14,9 +14,10 @@ from django.conf import settings
 
 from prompt_forge.accounts.middleware import authenticate_token
 from prompt_forge.ai.base import SamplingParams
+from prompt_forge.edge.errors import reply_for
 
+from .inputs import InvalidRequestError, parse_prompt_request
 from .notifications import user_group
-from .serializers import InvalidRequestError, parse_prompt_request
 from .socket_protocol import (
     CLOSE_UNAUTHENTICATED,
     CONNECTED_MESSAGE,
@@ -25,7 +26,7 @@ from .socket_protocol import (
     new_rate_limit,
     read_client_message,
 )
-from .streaming import stream_payloads
+from .socket_stream import stream_payloads
 from .throttles import prompt_throttle_wait
 
 # What a {"type": "prompt"} message may carry: the prompt and its sampling parameters.
@@ -130,7 +131,7 @@ class PromptConsumer(AsyncWebsocketConsumer):
             body = parse_prompt_request({name: message[name] for name in SOCKET_PROMPT_FIELDS if name in message})
         except InvalidRequestError as exc:
             self._log_refused(str(exc))
-            await self.send_json(error_message(str(exc)))
+            await self.send_json(reply_for(exc).socket)
             return
         wait = await sync_to_async(prompt_throttle_wait)(self.user)
         if wait is not None:

@@ -10,7 +10,6 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -18,10 +17,9 @@ from rest_framework.exceptions import ParseError
 
 from prompt_forge.ai.base import Embedder
 from prompt_forge.common.parsers import check_strings
-from prompt_forge.search import journal
-from prompt_forge.search.models import IndexChange
-from prompt_forge.search.registry import get_index
+from prompt_forge.search import changes
 
+from .inputs import InvalidRequestError, check_prompt_length
 from .models import Prompt, PromptEmbedding, PromptMetadata
 
 MODEL_NAME_MAX = 200
@@ -86,8 +84,10 @@ def parse_line(number: int, raw: str) -> ImportRecord:
     text = data.get("prompt")
     if not isinstance(text, str) or not text.strip():
         raise BadLineError('"prompt" is required and must be a non-empty string')
-    if len(text) > settings.PROMPT_MAX_CHARS:
-        raise BadLineError(f"prompt must be at most {settings.PROMPT_MAX_CHARS} characters")
+    try:
+        check_prompt_length(text)
+    except InvalidRequestError as exc:
+        raise BadLineError(str(exc)) from exc
     if not isinstance(data.get("response"), str):
         raise BadLineError('"response" is required and must be a string')
     return ImportRecord(
@@ -144,7 +144,5 @@ def import_batch(*, user_id: int, records: list[ImportRecord], embedder: Embedde
             )
             for prompt, vector in zip(prompts, vectors, strict=True)
         )
-        ids = [prompt.pk for prompt in prompts]
-        journal.record(user_id=user_id, prompt_ids=ids, op=IndexChange.Op.UPSERT)
-        get_index().write(user_id=user_id, ids=ids, vectors=vectors)
+        changes.record_upserts(user_id, [prompt.pk for prompt in prompts], vectors)
     return len(prompts)

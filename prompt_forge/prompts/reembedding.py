@@ -11,9 +11,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from prompt_forge.ai.base import Embedder
-from prompt_forge.search import journal
-from prompt_forge.search.models import IndexChange
-from prompt_forge.search.registry import get_index
+from prompt_forge.search import changes
 
 from .models import Prompt, PromptEmbedding
 
@@ -50,8 +48,7 @@ def reembed(*, prompts: list[Prompt], embedder: Embedder) -> int:
         PromptEmbedding.objects.bulk_create(fresh)
         positions = {prompt.pk: row for row, prompt in enumerate(prompts)}
         for user_id, ids in by_user.items():
-            journal.record(user_id=user_id, prompt_ids=ids, op=IndexChange.Op.UPSERT)
-            get_index().write(user_id=user_id, ids=ids, vectors=vectors[[positions[pid] for pid in ids]])
+            changes.record_upserts(user_id, ids, vectors[[positions[pid] for pid in ids]])
     return len(prompts)
 
 

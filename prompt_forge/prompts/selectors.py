@@ -4,15 +4,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import QuerySet
 
 from prompt_forge.ai.registry import get_embedder
-from prompt_forge.search import journal
-from prompt_forge.search.base import Changes, Fingerprint, Vectors
-from prompt_forge.search.models import IndexChange
 from prompt_forge.search.registry import get_index
 
-from .models import Prompt, PromptEmbedding
+from .models import Prompt
 
 
 def prompt_list(*, user_id: int) -> QuerySet[Prompt]:
@@ -85,52 +82,3 @@ def semantic_cache_lookup(*, user_id: int, vector: np.ndarray) -> CacheLookup:
         if hit.prompt_id in answered:
             return CacheLookup(prompt=answered[hit.prompt_id], similarity=round(hit.score, 4), threshold=threshold)
     return CacheLookup(prompt=None, similarity=best, threshold=threshold)
-
-
-class EmbeddingSource:
-    """What the vector index is verified against, rebuilt and caught up from: the stored embeddings."""
-
-    def fingerprint(self, user_id: int, model_name: str) -> Fingerprint:
-        totals = PromptEmbedding.objects.filter(user_id=user_id, model_name=model_name).aggregate(
-            count=Count("prompt_id"), id_sum=Sum("prompt_id")
-        )
-        return Fingerprint(count=totals["count"], id_sum=totals["id_sum"] or 0)
-
-    def vectors(self, user_id: int, model_name: str) -> Vectors:
-        # The version is read first: a change committed meanwhile is then replayed, never missed.
-        version = journal.current_version(user_id)
-        rows = PromptEmbedding.objects.filter(user_id=user_id, model_name=model_name).values_list("prompt_id", "vector")
-        ids: list[int] = []
-        chunks: list[bytes] = []
-        for prompt_id, vector in rows.iterator(chunk_size=5000):
-            ids.append(prompt_id)
-            chunks.append(bytes(vector))
-        return Vectors(version=version, ids=ids, matrix=_matrix(chunks))
-
-    def changes_since(self, user_id: int, version: int, model_name: str) -> Changes:
-        current = PromptEmbedding.objects.filter(prompt_id=OuterRef("prompt_id"), model_name=model_name)
-        rows = (
-            IndexChange.objects.filter(user_id=user_id, version__gt=version)
-            .order_by("version")
-            .values_list("version", "prompt_id", Subquery(current.values("vector")[:1]))
-        )
-        latest: dict[int, bytes | None] = {}
-        newest = version
-        for row_version, prompt_id, vector in rows:
-            newest = row_version
-            # Every row carries the prompt's current vector (or none once deleted): the last word wins.
-            latest[prompt_id] = bytes(vector) if vector is not None else None
-        upserts = [(pid, vec) for pid, vec in latest.items() if vec is not None]
-        return Changes(
-            version=newest,
-            upsert_ids=[pid for pid, _ in upserts],
-            upsert_vectors=_matrix([vec for _, vec in upserts]),
-            removed_ids=[pid for pid, vec in latest.items() if vec is None],
-        )
-
-
-def _matrix(chunks: list[bytes]) -> np.ndarray:
-    if not chunks:
-        return np.empty((0, 0), dtype=np.float32)
-    matrix = np.frombuffer(b"".join(chunks), dtype="<f4").reshape(len(chunks), -1)
-    return np.ascontiguousarray(matrix, dtype=np.float32)

@@ -1,12 +1,9 @@
-"""JSON shapes of prompts, exactly as the API reference documents them."""
-
-from dataclasses import dataclass, field
+"""JSON shapes of prompts, exactly as the API reference documents them, and query-string validation."""
 
 from django.conf import settings
 from rest_framework import serializers
 
-from prompt_forge.ai.base import SamplingParams
-
+from .inputs import InvalidRequestError
 from .models import Prompt, PromptEmbedding, PromptMetadata
 
 
@@ -89,100 +86,3 @@ class SimilarQuerySerializer(serializers.Serializer):
                 f'query parameter "q" must be at most {settings.SEARCH_QUERY_MAX_CHARS} characters'
             )
         return value.strip()
-
-
-class InvalidRequestError(Exception):
-    """Bad input, reported as 400 {"error": message} (the seed's error shape)."""
-
-
-@dataclass(frozen=True)
-class PromptRequest:
-    """A validated POST /prompts/ body."""
-
-    text: str
-    send_via_websocket: bool = False
-    use_cache: bool = False  # answer from the user's own semantic cache when a close earlier prompt exists
-    params: SamplingParams = field(default_factory=SamplingParams)
-
-
-def _flag(data: dict, name: str) -> bool:
-    value = data.get(name, False)
-    if not isinstance(value, bool):
-        raise InvalidRequestError(f"{name} must be true or false")
-    return value
-
-
-def parse_prompt_request(data) -> PromptRequest:
-    """Validate a POST /prompts/ body (the single place it is validated)."""
-    if not isinstance(data, dict):
-        raise InvalidRequestError("request body must be a JSON object")
-    text = data.get("prompt")
-    if text is not None and not isinstance(text, str):
-        raise InvalidRequestError("prompt must be a string")
-    if not text or not text.strip():
-        raise InvalidRequestError("prompt is required")
-    if len(text) > settings.PROMPT_MAX_CHARS:
-        raise InvalidRequestError(f"prompt must be at most {settings.PROMPT_MAX_CHARS} characters")
-    return PromptRequest(
-        text=text.strip(),
-        send_via_websocket=_flag(data, "send_via_websocket"),
-        use_cache=_flag(data, "use_cache"),
-        params=parse_sampling(data),
-    )
-
-
-STOP_MAX_COUNT = 4
-STOP_MAX_CHARS = 64
-SEED_MAX = 2**63 - 1
-
-
-def _number(data: dict, name: str, low: float, high: float, default: float, *, low_open: bool = False) -> float:
-    if name not in data:  # absent means the default; null is not a number
-        return default
-    value = data[name]
-    is_number = isinstance(value, int | float) and not isinstance(value, bool)
-    if not is_number or not ((value > low if low_open else value >= low) and value <= high):
-        side = f"above {low:g}" if low_open else f"from {low:g}"
-        raise InvalidRequestError(f"{name} must be a number {side} to {high:g}")
-    return float(value)
-
-
-def _integer(data: dict, name: str, low: int, high: int) -> int | None:
-    if name not in data:
-        return None
-    value = data[name]
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InvalidRequestError(f"{name} must be an integer from {low} to {high}")
-    return value
-
-
-def parse_sampling(data: dict) -> SamplingParams:
-    """temperature, top_p, max_new_tokens, stop and seed of a prompt request; absent means greedy decoding
-    up to GENERATION_MAX_NEW_TOKENS."""
-    stop = data.get("stop", [])
-    if isinstance(stop, str):
-        stop = [stop]
-    if (
-        not isinstance(stop, list)
-        or len(stop) > STOP_MAX_COUNT
-        or not all(isinstance(s, str) and 0 < len(s) <= STOP_MAX_CHARS for s in stop)
-    ):
-        raise InvalidRequestError(
-            f"stop must be a string or a list of at most {STOP_MAX_COUNT} non-empty strings "
-            f"of at most {STOP_MAX_CHARS} characters"
-        )
-    return SamplingParams(
-        max_new_tokens=_integer(data, "max_new_tokens", 1, settings.GENERATION_MAX_NEW_TOKENS),
-        temperature=_number(data, "temperature", 0, 2, 0.0),
-        top_p=_number(data, "top_p", 0, 1, 1.0, low_open=True),
-        stop=tuple(stop or ()),
-        seed=_integer(data, "seed", 0, SEED_MAX),
-    )
-
-
-def parse_stream_flag(data, send_via_websocket: bool) -> bool:
-    """`"stream": true` streams the answer token by token to the user's sockets (needs send_via_websocket)."""
-    stream = _flag(data, "stream")
-    if stream and not send_via_websocket:
-        raise InvalidRequestError("stream requires send_via_websocket: the answer is streamed over WebSocket")
-    return stream

@@ -1,4 +1,5 @@
-"""HTTP endpoints for prompts. Thin: validation in serializers, logic in services and selectors."""
+"""HTTP endpoints for prompts. Thin: validation in inputs and serializers, logic in services and selectors;
+errors raised here are answered by prompt_forge/edge/errors.py."""
 
 from rest_framework import status
 from rest_framework.pagination import LimitOffsetPagination
@@ -6,18 +7,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from prompt_forge.common.exceptions import json_error
-
-from . import selectors, services, streaming
+from . import selectors, services, socket_stream
 from .api_docs import create_schema, delete_schema, list_schema, retrieve_schema, retry_schema, similar_schema
+from .inputs import InvalidRequestError, parse_prompt_request, parse_stream_flag
 from .serializers import (
-    InvalidRequestError,
     PageQuerySerializer,
     PromptSerializer,
     ScoredPromptSerializer,
     SimilarQuerySerializer,
-    parse_prompt_request,
-    parse_stream_flag,
     validate_query,
 )
 from .throttles import PROMPT_THROTTLES
@@ -37,23 +34,17 @@ class PromptListCreateView(APIView):
 
     @list_schema
     def get(self, request: Request) -> Response:
-        try:
-            validate_query(request.query_params, PageQuerySerializer)
-        except InvalidRequestError as exc:
-            return json_error(str(exc), status.HTTP_400_BAD_REQUEST)
+        validate_query(request.query_params, PageQuerySerializer)
         paginator = PromptPagination()
         page = paginator.paginate_queryset(selectors.prompt_list(user_id=request.user.pk), request, view=self)
         return paginator.get_paginated_response(PromptSerializer(page, many=True).data)
 
     @create_schema
     def post(self, request: Request) -> Response:
-        try:
-            body = parse_prompt_request(request.data)
-            stream = parse_stream_flag(request.data, body.send_via_websocket)
-        except InvalidRequestError as exc:
-            return json_error(str(exc), status.HTTP_400_BAD_REQUEST)
+        body = parse_prompt_request(request.data)
+        stream = parse_stream_flag(request.data, body.send_via_websocket)
         if stream:
-            prompt = streaming.prompt_stream_to_user(user_id=request.user.pk, text=body.text, params=body.params)
+            prompt = socket_stream.prompt_stream_to_user(user_id=request.user.pk, text=body.text, params=body.params)
         else:
             prompt = services.prompt_create(
                 user_id=request.user.pk,
@@ -89,10 +80,7 @@ class PromptRetryView(APIView):
 
     @retry_schema
     def post(self, request: Request, pk: int) -> Response:
-        try:
-            prompt = services.prompt_retry(user_id=request.user.pk, prompt_id=pk)
-        except services.PromptNotRetriableError as exc:
-            return json_error(str(exc), status.HTTP_409_CONFLICT)
+        prompt = services.prompt_retry(user_id=request.user.pk, prompt_id=pk)
         if prompt is None:
             return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
         return Response(PromptSerializer(prompt).data)
@@ -105,12 +93,9 @@ class SimilarPromptsView(APIView):
 
     @similar_schema
     def get(self, request: Request) -> Response:
-        try:
-            params = validate_query(request.query_params, SimilarQuerySerializer)
-        except InvalidRequestError as exc:
-            return json_error(str(exc), status.HTTP_400_BAD_REQUEST)
+        params = validate_query(request.query_params, SimilarQuerySerializer)
         if not params.get("q"):
-            return json_error('query parameter "q" is required', status.HTTP_400_BAD_REQUEST)
+            raise InvalidRequestError('query parameter "q" is required')
         results = selectors.prompt_similar(
             user_id=request.user.pk, query=params["q"], k=params["k"], min_score=params["min_score"]
         )

@@ -1,4 +1,4 @@
-"""The interface every vector index backend implements, and what it reads from the database."""
+"""The interface every vector index backend implements, and what it reads: stored vectors and the change log."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -48,18 +48,50 @@ class Changes:
         return not self.upsert_ids and not self.removed_ids
 
 
-class VectorSource(Protocol):
-    """The source of truth (the database) an index is checked against, rebuilt and caught up from.
+@dataclass(frozen=True)
+class VectorTable:
+    """Where stored vectors live (raw little-endian float32 bytes), for backends that search them in
+    place (pgvector adds a column beside them). Given by the package that stores the vectors."""
+
+    name: str
+    id_column: str
+    user_column: str
+    model_column: str
+    vector_column: str
+
+
+class VectorStore(Protocol):
+    """The stored vectors, as the package that owns them provides them to search (prompts does, see
+    prompts/vector_store.py, registered with `search.registry.use_vector_store`).
 
     Only vectors embedded with `model_name` count: vectors of another model are not comparable.
     """
+
+    table: VectorTable
+
+    def fingerprint(self, user_id: int, model_name: str) -> Fingerprint: ...
+
+    def vectors(self, user_id: int, model_name: str) -> tuple[list[int], np.ndarray]:
+        """All of the user's (ids, float32 matrix), one row per id."""
+        ...
+
+    def vectors_of(self, ids: Sequence[int], model_name: str) -> dict[int, bytes]:
+        """The current vectors of these ids (raw float32 bytes); an id without one is absent."""
+        ...
+
+
+class VectorSource(Protocol):
+    """What an index is checked against, rebuilt and caught up from: the stored vectors plus search's
+    own change log (journal.ChangeLogSource)."""
+
+    table: VectorTable
 
     def fingerprint(self, user_id: int, model_name: str) -> Fingerprint: ...
 
     def vectors(self, user_id: int, model_name: str) -> Vectors: ...
 
     def changes_since(self, user_id: int, version: int, model_name: str) -> Changes:
-        """One indexed query: every change logged for the user after `version`."""
+        """Every change logged for the user after `version`, with the changed prompts' current vectors."""
         ...
 
 
@@ -84,6 +116,14 @@ class VectorIndex(Protocol):
 
     def rebuild(self, *, user_id: int) -> int:
         """Rebuild the user's index from the database; returns its size."""
+        ...
+
+    def problem(self) -> str | None:
+        """Why this index cannot serve requests (for /readyz), or None."""
+        ...
+
+    def flush(self) -> None:
+        """Persist whatever is kept in memory only (called when the process exits cleanly)."""
         ...
 
 

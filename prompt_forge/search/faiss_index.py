@@ -137,15 +137,6 @@ class FaissVectorIndex:
         return None
 
     # -- housekeeping --------------------------------------------------------------------------
-    def forget(self, *, user_id: int | None = None) -> None:
-        """Drop in-memory copies so the next use reloads and re-verifies them."""
-        with self._lock:
-            if user_id is None:
-                self._users.clear()
-            else:
-                self._users.pop(user_id, None)
-        self._report()
-
     def flush(self) -> None:
         """Write a snapshot for every user whose index moved on since its last one."""
         with self._lock:

@@ -12,18 +12,29 @@ import numpy as np
 from django.db import connection, transaction
 
 from . import pgvector_schema, telemetry
-from .base import Hit, SearchUnavailableError, VectorSource
+from .base import Hit, SearchUnavailableError, VectorSource, VectorTable
 
-_NEAREST = f"""
+_NEAREST = """
 WITH nearest AS MATERIALIZED (
-    SELECT prompt_id, {pgvector_schema.COLUMN} <=> %s::vector AS distance
-    FROM {pgvector_schema.TABLE}
-    WHERE user_id = %s AND model_name = %s AND {pgvector_schema.COLUMN} IS NOT NULL
+    SELECT {id} AS id, {vec} <=> %s::vector AS distance
+    FROM {table}
+    WHERE {user} = %s AND {model} = %s AND {vec} IS NOT NULL
     ORDER BY distance
     LIMIT %s
 )
-SELECT prompt_id, 1 - distance FROM nearest ORDER BY distance, prompt_id
+SELECT id, 1 - distance FROM nearest ORDER BY distance, id
 """
+_COUNT = "SELECT count(*) FROM {table} WHERE {user} = %s AND {model} = %s AND {vec} IS NOT NULL"
+
+
+def _sql(template: str, table: VectorTable) -> str:
+    return template.format(
+        table=table.name,
+        id=table.id_column,
+        user=table.user_column,
+        model=table.model_column,
+        vec=pgvector_schema.COLUMN,
+    )
 
 
 class PgVectorIndex:
@@ -33,24 +44,27 @@ class PgVectorIndex:
         if dimensions != pgvector_schema.DIMENSIONS:
             raise SearchUnavailableError(f"the pgvector column holds {pgvector_schema.DIMENSIONS} dimensions")
         self._source = source
+        self._table = source.table
+        self._nearest = _sql(_NEAREST, source.table)
+        self._count = _sql(_COUNT, source.table)
         self._model_name = model_name
         self._ef_search = ef_search
         self._ready = False
 
     def _require(self) -> None:
         if not self._ready:
-            problem = pgvector_schema.missing(connection)
+            problem = pgvector_schema.missing(connection, self._table)
             if problem:
                 raise SearchUnavailableError(f"VECTOR_BACKEND=pgvector: {problem}")
             self._ready = True
 
     def problem(self) -> str | None:
         """Why this index cannot serve requests (for /readyz), or None."""
-        return pgvector_schema.missing(connection)
+        return pgvector_schema.missing(connection, self._table)
 
     def write(self, *, user_id: int, ids: Sequence[int], vectors: np.ndarray) -> None:
         self._require()
-        pgvector_schema.store(connection, list(ids), vectors)
+        pgvector_schema.store(connection, self._table, list(ids), vectors)
 
     def search(self, *, user_id: int, vector: np.ndarray, k: int) -> list[Hit]:
         self._require()
@@ -59,18 +73,14 @@ class PgVectorIndex:
             # that keep walking the graph until k rows pass the per-user filter.
             cursor.execute("SELECT set_config('hnsw.ef_search', %s, true)", [str(max(self._ef_search, k))])
             cursor.execute("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)")
-            cursor.execute(_NEAREST, [pgvector_schema.literal(vector), user_id, self._model_name, k])
+            cursor.execute(self._nearest, [pgvector_schema.literal(vector), user_id, self._model_name, k])
             rows = cursor.fetchall()
         return [Hit(prompt_id=int(pid), score=float(score)) for pid, score in rows]
 
     def size(self, *, user_id: int) -> int:
         self._require()
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT count(*) FROM {pgvector_schema.TABLE} "
-                f"WHERE user_id = %s AND model_name = %s AND {pgvector_schema.COLUMN} IS NOT NULL",
-                [user_id, self._model_name],
-            )
+            cursor.execute(self._count, [user_id, self._model_name])
             return int(cursor.fetchone()[0])
 
     def warm(self) -> int:
@@ -88,8 +98,11 @@ class PgVectorIndex:
 
     def rebuild(self, *, user_id: int) -> int:
         with transaction.atomic():
-            pgvector_schema.ensure(connection)
+            pgvector_schema.ensure(connection, self._table)
         self._ready = False
         self._require()
         with transaction.atomic():
-            return pgvector_schema.backfill(connection, user_id=user_id, model_name=self._model_name)
+            return pgvector_schema.backfill(connection, self._table, user_id=user_id, model_name=self._model_name)
+
+    def flush(self) -> None:
+        """Nothing to write: PostgreSQL holds the index."""

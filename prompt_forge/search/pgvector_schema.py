@@ -1,9 +1,9 @@
-"""The pgvector column and HNSW index on the embeddings table, created only where pgvector exists.
+"""The pgvector column and HNSW index beside the stored vectors, created only where pgvector exists.
 
-The raw float32 vector in `prompts_promptembedding.vector` stays the source of truth on every
-database; on PostgreSQL with pgvector a `vec vector(384)` copy of it is kept beside it for search.
-Everything here is idempotent, so a migration, `manage.py rebuild_index` and a later install of
-the extension all converge on the same schema.
+The raw float32 vectors in the table the vector store names (a VectorTable; prompts' embeddings
+table) stay the source of truth on every database; on PostgreSQL with pgvector a `vec vector(384)`
+copy of each is kept beside it for search. Everything here is idempotent, so a migration,
+`manage.py rebuild_index` and a later install of the extension all converge on the same schema.
 """
 
 import logging
@@ -11,11 +11,11 @@ import logging
 import numpy as np
 from django.db import transaction
 
+from .base import VectorTable
+
 logger = logging.getLogger(__name__)
 
-TABLE = "prompts_promptembedding"
 COLUMN = "vec"
-INDEX = "prompts_promptembedding_vec_hnsw"
 DIMENSIONS = 384
 _CREATE = "CREATE EXTENSION IF NOT EXISTS vector"
 INSTALL_HINT = (
@@ -24,7 +24,11 @@ INSTALL_HINT = (
 )
 
 
-def missing(connection) -> str | None:
+def index_name(table: VectorTable) -> str:
+    return f"{table.name}_{COLUMN}_hnsw"
+
+
+def missing(connection, table: VectorTable) -> str | None:
     """What the pgvector backend lacks on this database, in words; None when it can run."""
     if connection.vendor != "postgresql":
         return f"the pgvector backend needs PostgreSQL; this database is {connection.vendor}"
@@ -39,27 +43,30 @@ def missing(connection) -> str | None:
                 f"run `{_CREATE}` as a superuser, then `python manage.py rebuild_index`"
             )
         cursor.execute(
-            "SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = %s", [TABLE, COLUMN]
+            "SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = %s",
+            [table.name, COLUMN],
         )
         if cursor.fetchone() is None:
-            return f"the {TABLE}.{COLUMN} column is missing: run `python manage.py rebuild_index`"
+            return f"the {table.name}.{COLUMN} column is missing: run `python manage.py rebuild_index`"
     return None
 
 
-def ensure(connection) -> None:
+def ensure(connection, table: VectorTable) -> None:
     """Create the extension, the column and the HNSW cosine index if they are not there yet."""
     with connection.cursor() as cursor:
         cursor.execute(_CREATE)
-        cursor.execute(f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS {COLUMN} vector({DIMENSIONS})")
-        cursor.execute(f"CREATE INDEX IF NOT EXISTS {INDEX} ON {TABLE} USING hnsw ({COLUMN} vector_cosine_ops)")
+        cursor.execute(f"ALTER TABLE {table.name} ADD COLUMN IF NOT EXISTS {COLUMN} vector({DIMENSIONS})")
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS {index_name(table)} ON {table.name} USING hnsw ({COLUMN} vector_cosine_ops)"
+        )
 
 
-def drop(connection) -> None:
+def drop(connection, table: VectorTable) -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP INDEX IF EXISTS {INDEX}")
-        cursor.execute(f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS {COLUMN}")
+        cursor.execute(f"DROP INDEX IF EXISTS {index_name(table)}")
+        cursor.execute(f"ALTER TABLE {table.name} DROP COLUMN IF EXISTS {COLUMN}")
 
 
 def literal(vector: np.ndarray) -> str:
@@ -67,26 +74,27 @@ def literal(vector: np.ndarray) -> str:
     return "[" + ",".join(format(float(x), ".8g") for x in vector) + "]"
 
 
-def store(connection, ids: list[int], vectors: np.ndarray) -> None:
-    """Copy these prompts' vectors into the pgvector column (inside the caller's transaction)."""
+def store(connection, table: VectorTable, ids: list[int], vectors: np.ndarray) -> None:
+    """Copy these vectors into the pgvector column (inside the caller's transaction)."""
     if not ids:
         return
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {TABLE} AS e SET {COLUMN} = v.vec::vector "
-            "FROM unnest(%s::bigint[], %s::text[]) AS v(prompt_id, vec) WHERE e.prompt_id = v.prompt_id",
+            f"UPDATE {table.name} AS e SET {COLUMN} = v.vec::vector "
+            f"FROM unnest(%s::bigint[], %s::text[]) AS v(id, vec) WHERE e.{table.id_column} = v.id",
             [list(ids), [literal(row) for row in vectors]],
         )
 
 
-def backfill(connection, *, user_id: int, model_name: str, batch_size: int = 2000) -> int:
+def backfill(connection, table: VectorTable, *, user_id: int, model_name: str, batch_size: int = 2000) -> int:
     """Rewrite the user's pgvector column from the stored float32 vectors; returns rows written."""
     written, last_id = 0, 0
     while True:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT prompt_id, vector FROM {TABLE} WHERE user_id = %s AND model_name = %s AND prompt_id > %s "
-                "ORDER BY prompt_id LIMIT %s",
+                f"SELECT {table.id_column}, {table.vector_column} FROM {table.name} "
+                f"WHERE {table.user_column} = %s AND {table.model_column} = %s AND {table.id_column} > %s "
+                f"ORDER BY {table.id_column} LIMIT %s",
                 [user_id, model_name, last_id, batch_size],
             )
             rows = cursor.fetchall()
@@ -94,29 +102,31 @@ def backfill(connection, *, user_id: int, model_name: str, batch_size: int = 200
             return written
         ids = [row[0] for row in rows]
         matrix = np.frombuffer(b"".join(bytes(row[1]) for row in rows), dtype="<f4").reshape(len(rows), -1)
-        store(connection, ids, matrix)
+        store(connection, table, ids, matrix)
         written += len(rows)
         last_id = ids[-1]
 
 
-def migrate(connection) -> None:
+def migrate(connection, table: VectorTable) -> None:
     """Run by the search app's migration: set pgvector up where possible, else say what is missing."""
     if connection.vendor != "postgresql":
         logger.info("pgvector: skipped (the database is %s); the faiss search backend needs nothing", connection.vendor)
         return
-    problem = missing(connection)
+    problem = missing(connection, table)
     if problem and "no pgvector extension" in problem:
         logger.warning("pgvector: %s. The default faiss search backend is unaffected.", problem)
         return
     try:
         with transaction.atomic(using=connection.alias):
-            ensure(connection)
+            ensure(connection, table)
     except Exception as exc:  # noqa: BLE001 - e.g. not allowed to create extensions: report, don't fail
         logger.warning("pgvector: could not set up the vector column (%s); %s", exc, INSTALL_HINT)
         return
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT DISTINCT user_id, model_name FROM {TABLE} WHERE {COLUMN} IS NULL")
+        cursor.execute(
+            f"SELECT DISTINCT {table.user_column}, {table.model_column} FROM {table.name} WHERE {COLUMN} IS NULL"
+        )
         pending = cursor.fetchall()
     for user_id, model_name in pending:
-        backfill(connection, user_id=user_id, model_name=model_name)
+        backfill(connection, table, user_id=user_id, model_name=model_name)
     logger.info("pgvector: vector column and HNSW index ready")

@@ -12,9 +12,7 @@ def index_problem() -> str | None:
     if warmup_pending():
         return "search index: loading persisted indexes"
     try:
-        index = get_index()
-        check = getattr(index, "problem", None)  # optional: a backend without one is ready once built
-        reason = check() if check else None
+        reason = get_index().problem()
     except Exception as exc:  # noqa: BLE001 - any failure to build or check the index means not ready
         reason = str(exc) or type(exc).__name__
     return f"search index: {reason}" if reason else None

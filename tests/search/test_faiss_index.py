@@ -8,12 +8,12 @@ from django.test.utils import CaptureQueriesContext
 
 from prompt_forge.prompts import services
 from prompt_forge.prompts.models import Prompt, PromptEmbedding
-from prompt_forge.prompts.selectors import EmbeddingSource
+from prompt_forge.prompts.vector_store import EmbeddingStore
 from prompt_forge.search import faiss_structures as structures
 from prompt_forge.search import snapshots
-from prompt_forge.search.registry import get_index, reset_index
+from prompt_forge.search.registry import get_index
 
-from .helpers import add, search_ids
+from .helpers import add, restart_search, search_ids
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -66,12 +66,12 @@ def test_restart_catches_up_from_snapshot_and_change_log_without_reading_every_v
     search_ids(alice, "chess")
     assert snapshot_path(alice).read_bytes() == written  # an insert does not rewrite the file
 
-    reset_index()  # a restart (no clean exit: the snapshot stays behind)
+    restart_search()  # a restart (no clean exit: the snapshot stays behind)
 
     def full_read(*args, **kwargs):
         raise AssertionError("a restart with a valid snapshot must not reload every vector")
 
-    monkeypatch.setattr(EmbeddingSource, "vectors", full_read)
+    monkeypatch.setattr(EmbeddingStore, "vectors", full_read)
     found = search_ids(alice, "chess", k=5)
     assert found[:2] == [newer, chess] or found[:2] == [chess, newer]
     assert bread not in found
@@ -101,7 +101,7 @@ def test_corrupt_index_file_is_rebuilt_never_served(alice, damage):
     else:
         data = bytearray(b"not an index at all")
     path.write_bytes(bytes(data))
-    reset_index()
+    restart_search()
 
     assert search_ids(alice, "photosynthesis plants", k=1) == [ids[2]]
     rebuilt = snapshots.read(path, dimensions=384)
@@ -111,7 +111,7 @@ def test_corrupt_index_file_is_rebuilt_never_served(alice, damage):
 def test_stale_index_file_is_rebuilt(alice):
     bread, chess, plants = (add(alice, text) for text in TOPICS)
     search_ids(alice, "x")
-    reset_index()
+    restart_search()
     # Rows removed behind the service's back (e.g. a database restored from an older backup).
     Prompt.objects.filter(pk=bread).delete()
     assert search_ids(alice, "sourdough bread") in ([chess, plants], [plants, chess])
@@ -120,7 +120,7 @@ def test_stale_index_file_is_rebuilt(alice):
 def test_vectors_of_another_model_are_not_searched(alice):
     bread, chess, _ = (add(alice, text) for text in TOPICS)
     PromptEmbedding.objects.filter(prompt_id=chess).update(model_name="some-older-model")
-    reset_index()
+    restart_search()
     assert chess not in search_ids(alice, "chess openings")
     assert bread in search_ids(alice, "sourdough bread")
 
@@ -144,7 +144,7 @@ def test_large_histories_switch_to_the_approximate_index_and_stay_correct(alice,
     newest = add(alice, "apple river delta")
     assert search_ids(alice, "apple river", k=1) == [newest]
     index.flush()
-    reset_index()
+    restart_search()
     assert search_ids(alice, "apple river", k=1) == [newest]
     assert structures.is_approximate(get_index()._users[alice.pk].index)
     assert get_index().size(user_id=alice.pk) == 45

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from ..base import Generation, ModelError, PromptInput, SamplingParams
 from ..bundled import prepare_local_generation
-from ..streaming import IncrementalDecoder, StopStringFilter
 from ..threads import one_thread
+from ..token_text import IncrementalDecoder, StopStringFilter
 from .scheduler import BatchingEngine
 from .sequence import Finished, Sequence
 from .weights import load_engine_model

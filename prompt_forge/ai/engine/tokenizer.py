@@ -2,7 +2,7 @@
 
 Loading it from the engine's cache folder does not import transformers (about 1.5 s of a start-up).
 The chat template is rendered the way transformers renders it (sandboxed Jinja, trimmed blocks,
-loop controls), which tests/test_engine_tokenizer.py checks against transformers itself.
+loop controls), which tests/ai/engine/test_tokenizer.py checks against transformers itself.
 """
 
 import json

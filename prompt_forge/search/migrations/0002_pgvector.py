@@ -7,16 +7,28 @@ is missing; the default faiss backend needs none of it.
 from django.db import migrations
 
 
+def _embeddings(apps):
+    from prompt_forge.search.base import VectorTable
+
+    return VectorTable(
+        apps.get_model("prompts", "PromptEmbedding")._meta.db_table,
+        id_column="prompt_id",
+        user_column="user_id",
+        model_column="model_name",
+        vector_column="vector",
+    )
+
+
 def forwards(apps, schema_editor):
     from prompt_forge.search import pgvector_schema
 
-    pgvector_schema.migrate(schema_editor.connection)
+    pgvector_schema.migrate(schema_editor.connection, _embeddings(apps))
 
 
 def backwards(apps, schema_editor):
     from prompt_forge.search import pgvector_schema
 
-    pgvector_schema.drop(schema_editor.connection)
+    pgvector_schema.drop(schema_editor.connection, _embeddings(apps))
 
 
 class Migration(migrations.Migration):

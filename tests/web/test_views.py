@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-STATIC = Path(__file__).resolve().parents[1] / "prompt_forge" / "web" / "static" / "web"
+STATIC = Path(__file__).resolve().parents[2] / "prompt_forge" / "web" / "static" / "web"
 
 
 @pytest.fixture

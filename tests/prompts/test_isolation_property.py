@@ -24,7 +24,6 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
 from prompt_forge.ai.base import Generation
-from prompt_forge.ai.registry import reset_models
 from prompt_forge.prompts.notifications import user_group
 from tests.fakes import FakeGenerator
 
@@ -215,10 +214,9 @@ def new_world(django_user_model) -> World:
 
 
 def test_no_user_ever_receives_another_users_data(settings, django_user_model):
-    settings.GENERATION_BACKEND = "tests.test_isolation_property.NumberedGenerator"
+    settings.GENERATION_BACKEND = "tests.prompts.test_isolation_property.NumberedGenerator"
     settings.SEMANTIC_CACHE_THRESHOLD = 0.6  # shared vocabulary: cache hits are frequent
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    reset_models()
     stats: Counter = Counter()
 
     @hypothesis_settings(

@@ -15,7 +15,7 @@ import pytest
 from config.gunicorn_worker import WS_MAX_SIZE
 from config.settings.secret import stored_secret_key
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 STRONG_KEY = "k3Jp9-vQ2xR7mZ4tL8wN1sB6yH0cF5gD-aE3uI7oP2lK9jX4nM6bV8qW1rT5zY0"
 SHOW = "import django; django.setup(); from django.conf import settings as s; print(s.DEBUG, s.SECRET_KEY)"
 REFUSED = "refusing to start"

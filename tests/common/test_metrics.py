@@ -94,14 +94,12 @@ def test_throttled_requests_are_counted_by_view(make_user, client_for, settings)
 
 def test_readyz_names_an_unusable_search_index(client, settings, tmp_path):
     from prompt_forge.ai.registry import get_embedder, get_generator
-    from prompt_forge.search.registry import reset_index
 
     get_generator(), get_embedder()
     assert client.get("/readyz").json() == {"status": "ready"}
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
-    settings.DATA_DIR = blocker  # the index directory cannot be created under a file
-    reset_index()  # as in a process starting with this configuration
+    settings.DATA_DIR = blocker  # the index directory cannot be created under a file (a new index is built)
     response = client.get("/readyz")
     assert response.status_code == 503
     [problem] = response.json()["not_ready"]

@@ -15,7 +15,7 @@ from prompt_forge.ai.bundled import SMOLLM2_ID
 from prompt_forge.ai.engine import EngineGenerator
 from tests.polling import wait_for
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[3]
 MAX_BATCH = 4
 QUESTIONS = [
     ("What is the capital of France?", 12),

@@ -9,8 +9,7 @@ from django.core.management import CommandError, call_command
 from prompt_forge.prompts.models import Prompt, PromptEmbedding
 from prompt_forge.search.registry import get_index
 from tests.fakes import FakeEmbedder
-
-from .helpers import add, search_ids
+from tests.search.helpers import add, search_ids
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

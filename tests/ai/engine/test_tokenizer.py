@@ -10,7 +10,7 @@ from prompt_forge.ai.engine.tokenizer import EngineTokenizer
 from prompt_forge.ai.engine.weights import load_engine_model
 from prompt_forge.ai.weight_cache import cache_folder
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[3]
 CONVERSATIONS = [
     [{"role": "user", "content": "What is the capital of France?"}],
     [{"role": "system", "content": "Answer in French."}, {"role": "user", "content": "Où est Paris ?"}],

@@ -10,7 +10,6 @@ from channels.testing import WebsocketCommunicator
 from rest_framework_simplejwt.tokens import AccessToken
 
 from prompt_forge.accounts.middleware import JWTAuthMiddleware
-from prompt_forge.ai.registry import reset_models
 from prompt_forge.prompts.models import Prompt
 from prompt_forge.prompts.routing import websocket_urlpatterns
 
@@ -81,7 +80,6 @@ def use_upstream(settings):
         settings.OPENAI_BASE_URL = base_url
         settings.OPENAI_TIMEOUT_SECONDS = 0.5
         settings.OPENAI_MAX_RETRIES = 0
-        reset_models()
 
     return configure
 

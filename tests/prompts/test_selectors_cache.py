@@ -101,3 +101,15 @@ def test_cache_lookups_and_searches_are_counted(make_user, client_for):
     client.get("/prompts/similar/", {"q": "capital"})
     assert sample("prompt_forge_similar_search_seconds_count", backend="faiss") == searches + 3
     assert sample("prompt_forge_index_vectors") >= 3
+
+
+def test_a_paraphrase_is_a_hit_and_a_different_question_with_the_same_words_is_not(make_user, client_for):
+    client = client_for(make_user())
+    first = post(client, "What is the largest city in Japan?").json()
+    paraphrase = post(client, "what is the biggest town in japan", use_cache=True).json()
+    assert paraphrase["metadata"]["extra_info"]["cache"]["hit"] is True
+    assert paraphrase["response"] == first["response"]
+    opposite = post(client, "What is the smallest city in Japan?", use_cache=True).json()
+    cache = opposite["metadata"]["extra_info"]["cache"]
+    assert cache["hit"] is False and cache["best_similarity"] < 0.95
+    assert opposite["response"] == "Answer to: What is the smallest city in Japan?"

@@ -1,0 +1,167 @@
+"""The one table from domain errors to what each surface answers: REST, /v1 and WebSocket.
+
+Domain packages raise plain exceptions (prompts/errors.py, ai/base.py, ai/admission.py,
+ai/deadline.py, search/base.py); only the surfaces (DRF's exception handler below, the /v1 views,
+the WebSocket consumer) turn them into replies, through `reply_for`. A new domain error gets a row
+in `_TABLE`, and every surface answers it consistently.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import DatabaseError
+from rest_framework import status
+from rest_framework.exceptions import Throttled
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from prompt_forge.ai.admission import GenerationBusyError
+from prompt_forge.ai.base import ModelError, UpstreamError, UpstreamTimeoutError
+from prompt_forge.ai.deadline import ModelTimeoutError
+from prompt_forge.common.exceptions import DATABASE_UNAVAILABLE
+from prompt_forge.common.metrics import THROTTLED_REQUESTS
+from prompt_forge.prompts.errors import (
+    InvalidRequestError,
+    PromptDeletedError,
+    PromptFailedError,
+    PromptNotRetriableError,
+)
+from prompt_forge.search.base import SearchUnavailableError
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ErrorReply:
+    status: int
+    body: dict  # REST: the JSON body
+    headers: dict[str, str] = field(default_factory=dict)
+    # /v1: OpenAI's {"error": {...}} fields; None: /v1 lets the error through (a plain 5xx / 503 JSON)
+    openai: dict | None = None
+    openai_headers: dict[str, str] = field(default_factory=dict)
+    socket: dict | None = None  # WebSocket: the message sent; None: the socket reports a generic error
+
+
+def _prompt_failed(exc: PromptFailedError) -> ErrorReply:
+    cause = exc.cause
+    if isinstance(cause, ModelTimeoutError):
+        code, message = status.HTTP_504_GATEWAY_TIMEOUT, "the language model timed out; your prompt was saved"
+    elif isinstance(cause, UpstreamTimeoutError):
+        code, message = status.HTTP_504_GATEWAY_TIMEOUT, "the inference server timed out; your prompt was saved"
+    elif isinstance(cause, UpstreamError):
+        code, message = status.HTTP_502_BAD_GATEWAY, "the inference server failed; your prompt was saved"
+    else:
+        code, message = status.HTTP_503_SERVICE_UNAVAILABLE, "the language model is unavailable; your prompt was saved"
+    body = {
+        "error": message,
+        "prompt_id": exc.prompt_id,
+        "reason": exc.reason,
+        "retry": f"POST /prompts/{exc.prompt_id}/retry/",
+    }
+    return ErrorReply(
+        status=code,
+        body=body,
+        headers={"Retry-After": "5"},
+        # The prompt is kept in the caller's history: /v1 says which one.
+        openai={
+            "message": f"{message}: {exc.reason}",
+            "type": "server_error",
+            "code": "model_error",
+            "prompt_id": exc.prompt_id,
+        },
+        socket={"type": "prompt.failed", "id": exc.prompt_id, **body},
+    )
+
+
+def _busy(exc: GenerationBusyError) -> ErrorReply:
+    retry_after = {"Retry-After": str(exc.retry_after)}
+    return ErrorReply(
+        status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        body={"error": str(exc)},
+        headers=retry_after,
+        openai={"message": str(exc), "type": "server_error", "code": "server_busy"},
+        openai_headers=retry_after,
+        socket={"type": "error", "error": str(exc), "retry_after": exc.retry_after},
+    )
+
+
+def _invalid(exc: InvalidRequestError) -> ErrorReply:
+    return ErrorReply(
+        status=status.HTTP_400_BAD_REQUEST,
+        body={"error": str(exc)},
+        openai={"message": str(exc), "type": "invalid_request_error", "param": exc.param},
+        socket={"type": "error", "error": str(exc)},
+    )
+
+
+def _not_retriable(exc: PromptNotRetriableError) -> ErrorReply:
+    return ErrorReply(
+        status=status.HTTP_409_CONFLICT, body={"error": str(exc)}, socket={"type": "error", "error": str(exc)}
+    )
+
+
+def _deleted(exc: PromptDeletedError) -> ErrorReply:
+    return ErrorReply(
+        status=status.HTTP_409_CONFLICT,
+        body={"detail": str(exc)},
+        openai={"message": str(exc), "type": "invalid_request_error", "code": "prompt_deleted"},
+        socket={"type": "error", "error": str(exc)},
+    )
+
+
+def _model_unavailable(exc: ModelError) -> ErrorReply:
+    logger.error("model unavailable: %s", exc)
+    return ErrorReply(
+        status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        body={"error": "the language model is unavailable", "reason": str(exc)},
+        headers={"Retry-After": "5"},
+    )
+
+
+def _search_unavailable(exc: SearchUnavailableError) -> ErrorReply:
+    logger.error("search unavailable: %s", exc)
+    return ErrorReply(
+        status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        body={"error": "similarity search is unavailable", "reason": str(exc)},
+        headers={"Retry-After": "30"},
+    )
+
+
+def _database_unavailable(exc: DatabaseError) -> ErrorReply:
+    logger.error("database error: %s", exc)
+    return ErrorReply(
+        status=status.HTTP_503_SERVICE_UNAVAILABLE, body=DATABASE_UNAVAILABLE, headers={"Retry-After": "5"}
+    )
+
+
+# First match wins: subclasses before their bases.
+_TABLE: list[tuple[type[Exception], Callable[..., ErrorReply]]] = [
+    (InvalidRequestError, _invalid),
+    (PromptNotRetriableError, _not_retriable),
+    (PromptDeletedError, _deleted),
+    (PromptFailedError, _prompt_failed),
+    (GenerationBusyError, _busy),
+    (ModelError, _model_unavailable),
+    (SearchUnavailableError, _search_unavailable),
+    (DatabaseError, _database_unavailable),
+]
+
+
+def reply_for(exc: BaseException) -> ErrorReply | None:
+    """How every surface answers this error; None for an error the table does not know."""
+    for kind, build in _TABLE:
+        if isinstance(exc, kind):
+            return build(exc)
+    return None
+
+
+def json_exception_handler(exc, context):
+    """DRF's EXCEPTION_HANDLER: domain errors through the table, DRF's own (401, 404, 429...) as DRF does."""
+    if isinstance(exc, Throttled):
+        view = context.get("view")
+        THROTTLED_REQUESTS.labels(view=type(view).__name__ if view else "unknown").inc()
+    reply = reply_for(exc)
+    if reply is not None:
+        return Response(reply.body, status=reply.status, headers=reply.headers)
+    return exception_handler(exc, context)

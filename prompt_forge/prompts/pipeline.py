@@ -1,0 +1,203 @@
+"""The answer pipeline: every prompt is answered here, whatever the surface (REST, WebSocket, /v1, retry).
+
+One order for all of them:
+
+    save pending (or claim a failed prompt for retry)
+      -> embed and look up the user's semantic cache (only when asked to use it)
+      -> generate (within GENERATION_TIMEOUT_S) or stream the answer
+      -> embed (unless already done for the cache lookup)
+      -> store answer + embedding, record the change for search, push to the user's sockets on commit
+
+The generation slot (admission.py) is held from the save to the end of generation, here and nowhere
+else: a refused request stores nothing. Streaming and non-streaming differ only in how pieces leave:
+a stream yields each piece as the model decodes it, otherwise the whole answer is one piece. Closing
+the event iterator early (client gone) cancels generation and keeps the prompt, marked failed, with
+the part of the answer already sent.
+"""
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+
+from prompt_forge.ai.admission import generation_slots
+from prompt_forge.ai.base import Generation, ModelError, SamplingParams
+from prompt_forge.ai.deadline import generate_within
+from prompt_forge.ai.registry import get_embedder, get_generator
+from prompt_forge.search import telemetry
+
+from . import records, selectors
+from .errors import PromptFailedError
+from .models import Prompt
+
+CANCELLED_REASON = "cancelled: the client went away before the answer was complete"
+
+
+@dataclass(frozen=True)
+class AnswerRequest:
+    """What to answer, for whom, and how. New options (conversation ids, model names...) go here."""
+
+    user_id: int
+    text: str
+    send_via_websocket: bool = False
+    use_cache: bool = False  # answer from the user's own semantic cache when a close earlier prompt exists
+    conversation: list[dict] | None = None  # the chat ending with `text`, sent to the model instead of it
+    params: SamplingParams | None = None
+    source: dict | None = None  # recorded in the prompt's extra_info, e.g. {"source": "websocket"}
+
+
+@dataclass(frozen=True)
+class StreamStarted:
+    prompt: Prompt
+
+
+@dataclass(frozen=True)
+class StreamDelta:
+    prompt_id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class StreamDone:
+    prompt: Prompt
+    generation: Generation
+
+
+StreamEvent = StreamStarted | StreamDelta | StreamDone
+
+
+@dataclass(frozen=True)
+class _Embedded:
+    model_name: str
+    vector: np.ndarray
+    ms: float
+
+
+def answer(request: AnswerRequest, *, stream: bool, retry: Prompt | None = None) -> Iterator[StreamEvent]:
+    """Yield StreamStarted, a StreamDelta per piece of answer, then StreamDone with the stored prompt.
+
+    Raises GenerationBusyError (nothing stored) before StreamStarted when the process is full,
+    PromptNotRetriableError when `retry` cannot be claimed, and PromptFailedError (prompt kept,
+    status failed, with the part of the answer already shown) when a model fails.
+    """
+    with generation_slots.slot():
+        prompt = records.claim_for_retry(retry) if retry is not None else _save(request)
+        pieces: list[str] = []
+        embedded = None
+        try:
+            yield StreamStarted(prompt)
+            if request.use_cache:
+                embedded = _embed(request.text)
+                generation, details = _from_cache(request.user_id, embedded.vector)
+                if generation is not None:
+                    pieces.append(generation.text)
+                    yield StreamDelta(prompt.pk, generation.text)
+                else:
+                    generation = yield from _generate(request, prompt, pieces, stream=stream)
+                    details = {**_generation_details(generation), **details}
+            else:
+                generation = yield from _generate(request, prompt, pieces, stream=stream)
+                details = _generation_details(generation)
+        except ModelError as exc:
+            raise _failed(prompt, exc, partial_response="".join(pieces)) from exc
+        except GeneratorExit:
+            records.mark_failed(prompt, CANCELLED_REASON, partial_response="".join(pieces))
+            raise
+    # The stored answer is exactly what the client was shown.
+    response = "".join(pieces)
+    try:
+        embedded = embedded or _embed(prompt.text)
+    except ModelError as exc:
+        raise _failed(prompt, exc, partial_response=response) from exc
+    stored = records.store_answer(
+        prompt,
+        response=response,
+        model_used=generation.model,
+        details={**details, "embedding_model": embedded.model_name, "embedding_ms": embedded.ms},
+        embedding_model=embedded.model_name,
+        vector=embedded.vector,
+        send_via_websocket=request.send_via_websocket,
+    )
+    yield StreamDone(stored, generation)
+
+
+def answer_now(request: AnswerRequest, *, retry: Prompt | None = None) -> Prompt:
+    """The pipeline without streaming: the stored prompt once it is answered."""
+    for event in answer(request, stream=False, retry=retry):
+        if isinstance(event, StreamDone):
+            return event.prompt
+    raise RuntimeError("the answer pipeline ended without a result")
+
+
+def _save(request: AnswerRequest) -> Prompt:
+    return records.save_pending(
+        user_id=request.user_id,
+        text=request.text,
+        send_via_websocket=request.send_via_websocket,
+        source=request.source,
+    )
+
+
+def _generate(request: AnswerRequest, prompt: Prompt, pieces: list[str], *, stream: bool):
+    """Run the model; yield a StreamDelta per piece (appended to `pieces`); return the Generation."""
+    target = request.conversation or request.text
+    if stream:
+        events = get_generator().stream(target, params=request.params)
+    else:
+        generation = generate_within(
+            get_generator(), target, params=request.params, timeout_s=settings.GENERATION_TIMEOUT_S
+        )
+        events = iter((generation.text, generation))
+    result = None
+    try:
+        for event in events:
+            if isinstance(event, Generation):
+                result = event
+            elif event:
+                pieces.append(event)
+                yield StreamDelta(prompt.pk, event)
+    finally:
+        close = getattr(events, "close", None)
+        if close is not None:
+            close()  # frees the model's slot at once when we stop early
+    if result is None:
+        raise ModelError("the model stream ended without a result")
+    return result
+
+
+def _embed(text: str) -> _Embedded:
+    embedder = get_embedder()
+    started = time.perf_counter()
+    vector = embedder.embed([text])[0]
+    return _Embedded(embedder.model_name, vector, round((time.perf_counter() - started) * 1000, 1))
+
+
+def _from_cache(user_id: int, vector: np.ndarray) -> tuple[Generation | None, dict]:
+    """(the cached answer as a Generation, or None on a miss; the cache's part of the details)."""
+    cached = selectors.semantic_cache_lookup(user_id=user_id, vector=vector)
+    telemetry.cache_lookup(hit=cached.prompt is not None)
+    details = {"cache": cached.as_info()}
+    if cached.prompt is None:
+        return None, details
+    model = cached.prompt.metadata.model_used
+    return Generation(cached.prompt.response, model, prompt_tokens=0, completion_tokens=0, duration_ms=0.0), details
+
+
+def _generation_details(generation: Generation) -> dict:
+    seconds = generation.duration_ms / 1000
+    return {
+        "generation": generation.params,
+        "prompt_tokens": generation.prompt_tokens,
+        "completion_tokens": generation.completion_tokens,
+        "finish_reason": generation.finish_reason,
+        "generation_ms": generation.duration_ms,
+        "tokens_per_second": round(generation.completion_tokens / seconds, 1) if seconds else None,
+    }
+
+
+def _failed(prompt: Prompt, exc: ModelError, *, partial_response: str) -> PromptFailedError:
+    """Mark the prompt failed (keeping it and any partial answer); return the error to raise."""
+    records.mark_failed(prompt, str(exc), partial_response=partial_response)
+    return PromptFailedError(prompt_id=prompt.pk, reason=str(exc), cause=exc)

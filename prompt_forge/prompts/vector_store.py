@@ -1,0 +1,45 @@
+"""The stored embeddings, as search reads them: prompts' side of search.base.VectorStore.
+
+Registered with search in PromptsConfig.ready(); search never imports prompts.
+"""
+
+from collections.abc import Sequence
+
+import numpy as np
+from django.db.models import Count, Sum
+
+from prompt_forge.search.base import Fingerprint, VectorTable
+from prompt_forge.search.journal import matrix_of
+
+from .models import PromptEmbedding
+
+
+class EmbeddingStore:
+    table = VectorTable(
+        name=PromptEmbedding._meta.db_table,
+        id_column="prompt_id",
+        user_column="user_id",
+        model_column="model_name",
+        vector_column="vector",
+    )
+
+    def fingerprint(self, user_id: int, model_name: str) -> Fingerprint:
+        totals = PromptEmbedding.objects.filter(user_id=user_id, model_name=model_name).aggregate(
+            count=Count("prompt_id"), id_sum=Sum("prompt_id")
+        )
+        return Fingerprint(count=totals["count"], id_sum=totals["id_sum"] or 0)
+
+    def vectors(self, user_id: int, model_name: str) -> tuple[list[int], np.ndarray]:
+        rows = PromptEmbedding.objects.filter(user_id=user_id, model_name=model_name).values_list("prompt_id", "vector")
+        ids: list[int] = []
+        chunks: list[bytes] = []
+        for prompt_id, vector in rows.iterator(chunk_size=5000):
+            ids.append(prompt_id)
+            chunks.append(bytes(vector))
+        return ids, matrix_of(chunks)
+
+    def vectors_of(self, ids: Sequence[int], model_name: str) -> dict[int, bytes]:
+        rows = PromptEmbedding.objects.filter(prompt_id__in=ids, model_name=model_name).values_list(
+            "prompt_id", "vector"
+        )
+        return {prompt_id: bytes(vector) for prompt_id, vector in rows}

@@ -17,7 +17,8 @@ load_dotenv(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".env"), ov
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-worker_class = "uvicorn_worker.UvicornWorker"
+# uvicorn workers with `make run`'s WebSocket message size limit (config/gunicorn_worker.py).
+worker_class = "config.gunicorn_worker.PromptForgeWorker"
 # A generated answer can take minutes on a CPU; the worker heartbeat is independent of requests.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "300"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
@@ -36,6 +37,8 @@ if _own_metrics_dir:
 
 
 def on_starting(server):
+    # Workers import the settings, which refuse a weak SECRET_KEY when any address is beyond loopback.
+    os.environ["SERVER_BIND"] = ",".join(server.cfg.bind)
     # Files from a previous run would add old counts to the new ones.
     os.makedirs(_metrics_dir, exist_ok=True)
     for path in glob.glob(os.path.join(_metrics_dir, "*.db")):

@@ -30,7 +30,7 @@ def base_env(data_dir: Path, **extra: str) -> dict[str, str]:
         "THROTTLE_RATE_SUSTAINED": "1000000/minute",
         # Production mode over plain HTTP on loopback (no TLS in front of the benchmark).
         "DEBUG": "false",
-        "SECRET_KEY": "benchmark-only-secret-key-0f6b1c2e9a7d4c58b3e1",
+        "SECRET_KEY": "benchmark-only-secret-key-0f6b1c2e9a7d4c58b3e1-7a2d9c4e",
         "SECURE_SSL_REDIRECT": "false",
         "PYTHONUNBUFFERED": "1",
         # One OpenMP thread per process: on a shared 2-core machine, threads that spin-wait for a

@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from prompt_forge.accounts.admin_login import admin_login
 from prompt_forge.common.urls import with_and_without_slash
 from prompt_forge.edge import health
 
 urlpatterns = [
+    path("admin/login/", admin_login, name="admin-login"),  # throttled like /api/token
     path("admin/", admin.site.urls),
     path("", include("prompt_forge.accounts.urls")),
     path("", include("prompt_forge.prompts.urls")),

@@ -1,8 +1,15 @@
+import os
+
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests.fakes import FakeGenerator
+
+# Server processes started by tests inherit the test process's key (generated in DATA_DIR when unset),
+# so tokens signed here verify there.
+os.environ.setdefault("SECRET_KEY", django_settings.SECRET_KEY)
 
 PASSWORD = "correct-horse-battery-9"
 FAST_RATES = {"burst": "1000/second", "sustained": "10000/minute", "auth": "10000/minute"}

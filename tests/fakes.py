@@ -94,3 +94,17 @@ class FakeGenerator:
             duration_ms=1.0,
             params={"max_new_tokens": params.max_new_tokens or 8, "decoding": "greedy"},
         )
+
+
+def deleting_while_answering(monkeypatch) -> None:
+    """Make FakeGenerator delete every stored prompt before it answers, as its owner deleting the prompt
+    from another tab while it is being generated."""
+    from prompt_forge.prompts.models import Prompt
+
+    original = FakeGenerator.stream
+
+    def stream(self, prompt, *, params=None):
+        Prompt.objects.all().delete()
+        yield from original(self, prompt, params=params)
+
+    monkeypatch.setattr(FakeGenerator, "stream", stream)

@@ -1,8 +1,10 @@
 """Helpers for the tests of the deployment files (compose, Prometheus, Grafana, scripts)."""
 
 import functools
+import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -22,10 +24,30 @@ def compose_command() -> list[str]:
     pytest.skip("neither docker-compose nor the docker compose plugin is installed (.ci/run installs docker-compose)")
 
 
-def compose_config(compose_file: Path = REPO / "docker-compose.yml") -> subprocess.CompletedProcess:
+# What an operator must add to .env.example before Compose starts (it ships no usable secret).
+REQUIRED_SECRETS = {
+    "SECRET_KEY": "k3Jp9-vQ2xR7mZ4tL8wN1sB6yH0cF5gD-aE3uI7oP2lK9jX4nM6bV8qW1rT5zY0",
+    "PGADMIN_DEFAULT_PASSWORD": "pgadmin-test-password-7f3a",
+    "GF_SECURITY_ADMIN_PASSWORD": "grafana-test-password-9c1d",
+}
+
+
+def env_file(**values: str) -> Path:
+    """.env.example with `values` set, in a temporary file (docker-compose 1.x takes one --env-file)."""
+    text = (REPO / ".env.example").read_text() + "".join(f"\n{key}={value}" for key, value in values.items())
+    path = Path(tempfile.mkdtemp(prefix="compose-env-")) / ".env"
+    path.write_text(text + "\n")
+    return path
+
+
+def compose_config(
+    compose_file: Path = REPO / "docker-compose.yml", secrets: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    environment_file = env_file(**(REQUIRED_SECRETS if secrets is None else secrets))
+    clean_env = {key: value for key, value in os.environ.items() if key not in REQUIRED_SECRETS}
     return subprocess.run(
-        [*compose_command(), "-f", str(compose_file), "--env-file", str(REPO / ".env.example"), "config"],
-        cwd=REPO, capture_output=True, text=True, check=False, timeout=60,
+        [*compose_command(), "-f", str(compose_file), "--env-file", str(environment_file), "config"],
+        cwd=REPO, capture_output=True, text=True, check=False, timeout=60, env=clean_env,
     )  # fmt: skip
 
 

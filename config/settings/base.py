@@ -3,14 +3,21 @@
 from pathlib import Path
 
 from .env import BASE_DIR, env_bool, env_int, env_list, env_str
+from .secret import check_key, is_loopback, stored_secret_key
 
-SECRET_KEY = env_str("SECRET_KEY", "my_super_secret_key")
-DEBUG = env_bool("DEBUG", True)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
-
-# Everything the service writes (SQLite file, search index, model caches) lives here.
+# Everything the service writes (SQLite file, search index, model caches, the generated key) lives here.
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "data"))).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+# Where the server listens: `make run` and gunicorn.conf.py set it (unknown counts as reachable).
+SERVER_BIND = env_str("SERVER_BIND")
+# DEBUG only in `make run`'s development mode on loopback, unless set.
+DEBUG = env_bool("DEBUG", env_bool("DEVELOPMENT_SERVER", False) and is_loopback(SERVER_BIND))
+SECRET_KEY = env_str("SECRET_KEY") or stored_secret_key(DATA_DIR)
+check_key("SECRET_KEY", SECRET_KEY, debug=DEBUG, bind=SERVER_BIND)
+# Older keys still accepted for sessions (the admin) while rotating SECRET_KEY; JWTs use JWT_SIGNING_KEY.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 
 INSTALLED_APPS = [
     # daphne first: its runserver serves HTTP and WebSocket from `manage.py runserver`.
@@ -40,8 +47,10 @@ MIDDLEWARE = [
     # First and last: django-prometheus measures everything in between.
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "prompt_forge.common.request_log.RequestLogMiddleware",
+    "prompt_forge.common.not_found.JSONNotFoundMiddleware",
     "prompt_forge.common.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "prompt_forge.common.https.ProxiedHTTPSRedirectMiddleware",
     # Serves the browser UI's static files under any server (uvicorn, gunicorn, runserver).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

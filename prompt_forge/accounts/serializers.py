@@ -11,6 +11,8 @@ from rest_framework_simplejwt.serializers import (
 
 from prompt_forge.common.fields import StrictCharField, StrictEmailField, StringOnlyMixin
 
+from .services import refresh_token_spend, refresh_token_user
+
 User = get_user_model()
 
 
@@ -49,7 +51,21 @@ class StrictTokenObtainPairSerializer(TokenObtainPairSerializer):
 
 
 class StrictTokenRefreshSerializer(TokenRefreshSerializer):
+    """Rotation that cannot be raced: the old token is spent by a unique insert before new ones are made."""
+
     refresh = StrictCharField()
+
+    def validate(self, attrs: dict) -> dict:
+        refresh = self.token_class(attrs["refresh"])
+        user = refresh_token_user(refresh)
+        refresh_token_spend(refresh, user=user)
+        data = {"access": str(refresh.access_token)}
+        refresh.set_jti()
+        refresh.set_exp()
+        refresh.set_iat()
+        refresh.outstand()
+        data["refresh"] = str(refresh)
+        return data
 
 
 class StrictTokenBlacklistSerializer(TokenBlacklistSerializer):

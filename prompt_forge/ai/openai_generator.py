@@ -6,10 +6,23 @@ Failures become UpstreamError (the API answers 502) or UpstreamTimeoutError (504
 
 import time
 from collections.abc import Iterator
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 
 from .base import Generation, PromptInput, SamplingParams, UpstreamError, UpstreamTimeoutError
+
+
+def without_credentials(url: str) -> str:
+    """The URL as it may be shown (error reasons, prompt metadata): no user, password or query string."""
+    parts = urlsplit(url)
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    return urlunsplit((parts.scheme, host + port, parts.path, "", ""))
 
 
 class OpenAIGenerator:
@@ -28,6 +41,8 @@ class OpenAIGenerator:
 
         self._openai = openai
         self.base_url = base_url or settings.OPENAI_BASE_URL
+        self.display_url = without_credentials(self.base_url)
+        self._api_key = api_key or settings.OPENAI_API_KEY
         self.timeout = timeout if timeout is not None else settings.OPENAI_TIMEOUT_SECONDS
         self._client = openai.OpenAI(
             base_url=self.base_url,
@@ -60,7 +75,7 @@ class OpenAIGenerator:
         return request
 
     def _params_info(self, request: dict) -> dict:
-        info = {"max_new_tokens": request["max_tokens"], "backend": "openai", "base_url": self.base_url}
+        info = {"max_new_tokens": request["max_tokens"], "backend": "openai", "base_url": self.display_url}
         info["decoding"] = "sampling" if request["temperature"] > 0 else "greedy"
         return info
 
@@ -68,14 +83,23 @@ class OpenAIGenerator:
         import httpx
 
         openai = self._openai
-        where = f"the inference server at {self.base_url}"
+        where = f"the inference server at {self.display_url}"
         if isinstance(exc, openai.APITimeoutError | httpx.TimeoutException):
             return UpstreamTimeoutError(f"{where} did not answer within {self.timeout:g} s")
         if isinstance(exc, openai.APIStatusError):
-            return UpstreamError(f"{where} answered HTTP {exc.status_code}: {exc.message}")
+            return UpstreamError(f"{where} answered HTTP {exc.status_code}: {self._scrub(exc.message)}")
         if isinstance(exc, openai.APIConnectionError | httpx.TransportError):
-            return UpstreamError(f"could not reach {where}: {exc}")
-        return UpstreamError(f"{where} failed: {exc}")
+            return UpstreamError(f"could not reach {where}: {self._scrub(str(exc))}")
+        return UpstreamError(f"{where} failed: {self._scrub(str(exc))}")
+
+    def _scrub(self, text: str) -> str:
+        """An upstream message may quote the URL or the key it was sent; neither leaves this process."""
+        parts = urlsplit(self.base_url)
+        text = text.replace(self.base_url, self.display_url)
+        for secret in (parts.username, parts.password, parts.query, self._api_key):
+            if secret and len(secret) >= 3:
+                text = text.replace(secret, "***")
+        return text
 
     def _errors(self) -> tuple[type[Exception], ...]:
         import httpx
@@ -90,7 +114,7 @@ class OpenAIGenerator:
         except self._errors() as exc:
             raise self._translate(exc) from exc
         if not completion.choices:
-            raise UpstreamError(f"the inference server at {self.base_url} returned no choices")
+            raise UpstreamError(f"the inference server at {self.display_url} returned no choices")
         choice = completion.choices[0]
         usage = completion.usage
         return Generation(

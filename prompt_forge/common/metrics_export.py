@@ -5,6 +5,7 @@ it merges every worker's files, and adds CPU and memory figures for each live wo
 /proc (prometheus_client's own process collector only sees the answering process).
 """
 
+import functools
 import hmac
 import ipaddress
 import os
@@ -12,8 +13,11 @@ import re
 from pathlib import Path
 
 from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver
 from prometheus_client import REGISTRY, CollectorRegistry, ProcessCollector, generate_latest, multiprocess
 from prometheus_client.core import Metric
+
+from .metrics import THROTTLED_REQUESTS, WORKER_REQUESTS
 
 _PID_IN_FILENAME = re.compile(r"_(\d+)\.db$")
 
@@ -66,7 +70,36 @@ def scrape_registry():
     return registry
 
 
+def _callbacks(patterns):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _callbacks(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern):
+            yield pattern.callback
+
+
+def throttled_view_names() -> set[str]:
+    """Views that may answer 429: DRF views with throttles, and plain views marked `throttled_view_name`."""
+    names = set()
+    for callback in _callbacks(get_resolver().url_patterns):
+        view_class = getattr(callback, "cls", None)
+        if view_class is not None and (view_class.throttle_classes or "get_throttles" in vars(view_class)):
+            names.add(view_class.__name__)
+        elif name := getattr(callback, "throttled_view_name", None):
+            names.add(name)
+    return names
+
+
+@functools.cache
+def start_known_series() -> None:
+    """Labelled counters exist at 0 for every known label value, so dashboards show 0, not "No data"."""
+    for name in throttled_view_names():
+        THROTTLED_REQUESTS.labels(view=name)
+    WORKER_REQUESTS.labels(worker=str(os.getpid()))
+
+
 def render_metrics() -> bytes:
+    start_known_series()
     return generate_latest(scrape_registry())
 
 

@@ -1,7 +1,11 @@
 """JSON parsing that refuses text no database can store, as a clear 400 instead of a 5xx later."""
 
+import json
+
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
+
+TOO_DEEP = "JSON parse error - document nested too deeply"
 
 
 def _check_text(value: str) -> None:
@@ -32,6 +36,23 @@ class StrictJSONParser(JSONParser):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
-            raise ParseError("JSON parse error - document nested too deeply") from exc
+            raise ParseError(TOO_DEEP) from exc
         check_strings(data)
         return data
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def strict_loads(raw: bytes | str):
+    """The same rules for a body read outside DRF (/v1, WebSocket messages): ParseError on anything else."""
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        data = json.loads(text, parse_constant=_reject_constant)
+    except RecursionError as exc:
+        raise ParseError(TOO_DEEP) from exc
+    except ValueError as exc:  # includes UnicodeDecodeError
+        raise ParseError(f"JSON parse error - {exc}") from exc
+    check_strings(data)
+    return data

@@ -71,6 +71,9 @@ class WebSocketObserver:
     async def __call__(self, scope, receive, send):
         started = time.perf_counter()
         state = {"status": 403}
+        # A consumer that authenticates the socket by its first message records the user here (routers
+        # pass consumers a copy of the scope, but this dict is shared).
+        scope = {**scope, "request_log": {}}
 
         async def observed_send(message):
             if message["type"] == "websocket.accept" and state["status"] != 101:
@@ -89,6 +92,6 @@ class WebSocketObserver:
                 path=scope.get("path", ""),
                 status=state["status"],
                 started=started,
-                user=scope.get("user"),
+                user=scope["request_log"].get("user", scope.get("user")),
                 client=client[0] if client else None,
             )

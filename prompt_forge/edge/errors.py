@@ -22,7 +22,12 @@ from prompt_forge.ai.deadline import ModelTimeoutError
 from prompt_forge.common.exceptions import DATABASE_UNAVAILABLE
 from prompt_forge.common.metrics import THROTTLED_REQUESTS
 from prompt_forge.prompts.conversations.errors import ConversationNotFoundError
-from prompt_forge.prompts.errors import InvalidRequestError, PromptFailedError, PromptNotRetriableError
+from prompt_forge.prompts.errors import (
+    InvalidRequestError,
+    PromptDeletedError,
+    PromptFailedError,
+    PromptNotRetriableError,
+)
 from prompt_forge.search.base import SearchUnavailableError
 
 logger = logging.getLogger(__name__)
@@ -112,6 +117,15 @@ def _not_retriable(exc: PromptNotRetriableError) -> ErrorReply:
     )
 
 
+def _deleted(exc: PromptDeletedError) -> ErrorReply:
+    return ErrorReply(
+        status=status.HTTP_409_CONFLICT,
+        body={"detail": str(exc)},
+        openai={"message": str(exc), "type": "invalid_request_error", "code": "prompt_deleted"},
+        socket={"type": "error", "error": str(exc)},
+    )
+
+
 def _model_unavailable(exc: ModelError) -> ErrorReply:
     logger.error("model unavailable: %s", exc)
     return ErrorReply(
@@ -142,6 +156,7 @@ _TABLE: list[tuple[type[Exception], Callable[..., ErrorReply]]] = [
     (InvalidRequestError, _invalid),
     (ConversationNotFoundError, _conversation_not_found),
     (PromptNotRetriableError, _not_retriable),
+    (PromptDeletedError, _deleted),
     (PromptFailedError, _prompt_failed),
     (GenerationBusyError, _busy),
     (ModelError, _model_unavailable),

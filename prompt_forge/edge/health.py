@@ -1,6 +1,8 @@
 """Liveness and readiness probes for load balancers and orchestrators, the metrics endpoint, and their
 OpenAPI description."""
 
+import logging
+
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -9,12 +11,18 @@ from prompt_forge.ai.registry import loaded_models
 from prompt_forge.common.metrics_export import metrics_access_allowed, render_metrics
 from prompt_forge.search.readiness import index_problem
 
+logger = logging.getLogger(__name__)
+
 
 def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
 def readyz(request):
+    if request.method not in ("GET", "HEAD"):
+        response = JsonResponse({"detail": f'Method "{request.method}" not allowed.'}, status=405)
+        response["Allow"] = "GET, HEAD"
+        return response
     problems = []
     try:
         with connection.cursor() as cursor:
@@ -27,7 +35,11 @@ def readyz(request):
     if not models and (problem := index_problem()):
         problems.append(problem)
     if problems:
-        return JsonResponse({"status": "not ready", "not_ready": problems}, status=503)
+        # Expected while models load: INFO, instead of django.request's ERROR line for every 5xx.
+        logger.info("not ready: %s", ", ".join(problems))
+        response = JsonResponse({"status": "not ready", "not_ready": problems}, status=503)
+        response._has_been_logged = True
+        return response
     return JsonResponse({"status": "ready"})
 
 

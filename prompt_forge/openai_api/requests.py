@@ -1,11 +1,12 @@
 """Validation of /v1/chat/completions bodies (the subset of OpenAI's fields that applies here)."""
 
-import json
 from dataclasses import dataclass
 
 from django.conf import settings
+from rest_framework.exceptions import ParseError
 
 from prompt_forge.ai.base import SamplingParams
+from prompt_forge.common.parsers import strict_loads
 from prompt_forge.prompts.inputs import OPENAI_API, InvalidRequestError, check_prompt_length, parse_sampling
 
 from .errors import OpenAIError
@@ -70,9 +71,9 @@ def _params(body: dict) -> SamplingParams:
 
 def parse_chat_request(raw_body: bytes, *, served_model: str) -> ChatRequest:
     try:
-        body = json.loads(raw_body or b"")
-    except ValueError as exc:
-        raise _invalid("the request body must be JSON") from exc
+        body = strict_loads(raw_body or b"")
+    except ParseError as exc:  # not JSON, nested too deeply, NUL or a lone surrogate: as on the REST API
+        raise _invalid(f"the request body must be JSON: {exc.detail}") from exc
     if not isinstance(body, dict):
         raise _invalid("the request body must be a JSON object")
     model = body.get("model")
@@ -83,7 +84,8 @@ def parse_chat_request(raw_body: bytes, *, served_model: str) -> ChatRequest:
     stream = body.get("stream", False)
     if not isinstance(stream, bool):
         raise _invalid("stream must be true or false", "stream")
-    options = body.get("stream_options") or {}
+    options = body.get("stream_options")
+    options = {} if options is None else options
     if not isinstance(options, dict):
         raise _invalid("stream_options must be an object", "stream_options")
     if not isinstance(options.get("include_usage", False), bool):

@@ -18,7 +18,7 @@ from prompt_forge.common.thread_bridge import stream_in_thread
 from prompt_forge.prompts.conversations import chat as chat_turns
 from prompt_forge.prompts.conversations.chat import ChatTurn
 from prompt_forge.prompts.conversations.errors import ConversationNotFoundError
-from prompt_forge.prompts.errors import InvalidRequestError, PromptFailedError
+from prompt_forge.prompts.errors import InvalidRequestError, PromptDeletedError, PromptFailedError
 from prompt_forge.prompts.pipeline import StreamDelta, StreamDone, StreamStarted
 from prompt_forge.prompts.services import prompt_create, prompt_stream
 from prompt_forge.prompts.throttles import prompt_throttle_wait
@@ -38,8 +38,9 @@ def _method_not_allowed(allowed: str) -> JsonResponse:
 async def models(request):
     if request.method != "GET":
         return _method_not_allowed("GET")
-    if await _authenticate(request) is None:
+    if (user := await _authenticate(request)) is None:
         return unauthorized().response()
+    request.user = user  # for the request log
     return JsonResponse(responses.model_list(settings.GENERATION_MODEL))
 
 
@@ -51,6 +52,7 @@ async def chat_completions(request):
     try:
         if user is None:
             raise unauthorized()
+        request.user = user  # for the request log
         chat = parse_chat_request(request.body, served_model=settings.GENERATION_MODEL)
         wait = await sync_to_async(prompt_throttle_wait)(user)
         if wait is not None:
@@ -68,7 +70,13 @@ async def chat_completions(request):
         )
     except OpenAIError as exc:
         return exc.response()
-    except (GenerationBusyError, PromptFailedError, ConversationNotFoundError, InvalidRequestError) as exc:
+    except (
+        GenerationBusyError,
+        PromptFailedError,
+        PromptDeletedError,
+        ConversationNotFoundError,
+        InvalidRequestError,
+    ) as exc:
         return OpenAIError.from_exception(exc).response()
     # An extension field: the conversation the turn was stored in (OpenAI's clients ignore it).
     return JsonResponse({**responses.chat_completion(prompt, model=chat.model), "conversation": prompt.conversation_id})
@@ -126,7 +134,7 @@ async def _sse(first: StreamStarted, events: AsyncIterator, chat: ChatRequest) -
                             completion_tokens=generation.completion_tokens,
                         )
                     )
-    except PromptFailedError as exc:
+    except (PromptFailedError, PromptDeletedError) as exc:
         # Headers are gone already: OpenAI's clients raise on an error event in the stream.
         yield responses.sse(OpenAIError.from_exception(exc).body)
         return

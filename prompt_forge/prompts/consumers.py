@@ -5,6 +5,7 @@ Thin: message rules live in socket_protocol, streaming in socket_stream, authent
 
 import asyncio
 import json
+import logging
 import time
 
 from asgiref.sync import sync_to_async
@@ -33,6 +34,7 @@ from .throttles import prompt_throttle_wait
 # What a {"type": "prompt"} message may carry: the prompt and its sampling parameters.
 SOCKET_PROMPT_FIELDS = ("prompt", "temperature", "top_p", "max_new_tokens", "stop", "seed")
 AUTH_HINT = 'authenticate first: send {"type": "auth", "token": "<access token>"}'
+logger = logging.getLogger(__name__)
 
 
 class PromptConsumer(AsyncWebsocketConsumer):
@@ -64,6 +66,7 @@ class PromptConsumer(AsyncWebsocketConsumer):
         try:
             message = read_client_message(text_data, bytes_data, self.rate)
         except ClientMessageError as exc:
+            self._log_refused(exc.message)
             await self.send_json(error_message(exc.message))
             if exc.close_code:
                 await self.close(code=exc.close_code)
@@ -72,6 +75,7 @@ class PromptConsumer(AsyncWebsocketConsumer):
         if kind == "auth":
             await self._auth(message.get("token"))
         elif self.user is None:
+            self._log_refused("not authenticated")
             await self.send_json(error_message(AUTH_HINT))
             await self.close(code=CLOSE_UNAUTHENTICATED)
         elif kind == "prompt":
@@ -89,6 +93,7 @@ class PromptConsumer(AsyncWebsocketConsumer):
     async def _auth(self, raw_token) -> None:
         user, expires_at = await authenticate_token(raw_token) if isinstance(raw_token, str) else (None, None)
         if user is None or not user.is_authenticated or (self.user is not None and user.pk != self.user.pk):
+            self._log_refused("invalid or expired token")
             await self.send_json(error_message("invalid or expired token"))
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
@@ -100,6 +105,8 @@ class PromptConsumer(AsyncWebsocketConsumer):
     async def _authenticated(self, user, expires_at: float | None) -> None:
         if self.user is None:
             self.user = user
+            if "request_log" in self.scope:  # the connection's log line names the user
+                self.scope["request_log"]["user"] = user
             self.group_name = user_group(user.pk)
             await self.channel_layer.group_add(self.group_name, self.channel_name)
             await self.send_json(CONNECTED_MESSAGE)
@@ -119,15 +126,18 @@ class PromptConsumer(AsyncWebsocketConsumer):
 
     async def _submit(self, message: dict) -> None:
         if self.stream_task is not None and not self.stream_task.done():
+            self._log_refused("a prompt is already streaming on this socket")
             await self.send_json(error_message("a prompt is already streaming on this socket"))
             return
         try:
             body = parse_prompt_request({name: message[name] for name in SOCKET_PROMPT_FIELDS if name in message})
         except InvalidRequestError as exc:
+            self._log_refused(str(exc))
             await self.send_json(reply_for(exc).socket)
             return
         wait = await sync_to_async(prompt_throttle_wait)(self.user)
         if wait is not None:
+            self._log_refused("throttled")
             await self.send_json(error_message("Request was throttled.", retry_after=round(wait, 1)))
             return
         try:  # "conversation" / "parent": a turn of one of the user's conversations
@@ -142,5 +152,13 @@ class PromptConsumer(AsyncWebsocketConsumer):
     async def _stream(self, text: str, params: SamplingParams, turn: dict) -> None:
         source = {"source": "websocket", **turn.pop("source", {})}
         stream = stream_payloads(user_id=self.user.pk, text=text, params=params, source=source, **turn)
-        async for payload in stream:
-            await self.send_json(payload)
+        try:
+            async for payload in stream:
+                await self.send_json(payload)
+        except Exception:  # noqa: BLE001 - a task's error would otherwise vanish unseen and unanswered
+            logger.exception("websocket prompt failed (user_id=%s)", self.user.pk)
+            await self.send_json(error_message("the prompt could not be answered"))
+
+    def _log_refused(self, reason: str) -> None:
+        user_id = self.user.pk if self.user is not None else "-"
+        logger.warning("websocket message refused (user_id=%s): %s", user_id, reason)

@@ -4,9 +4,9 @@ They say nothing about HTTP: prompt_forge/edge/errors.py maps each to a REST, /v
 """
 
 from .inputs import InvalidRequestError
-from .records import PromptNotRetriableError
+from .records import PromptDeletedError, PromptNotRetriableError
 
-__all__ = ["InvalidRequestError", "PromptFailedError", "PromptNotRetriableError"]
+__all__ = ["InvalidRequestError", "PromptDeletedError", "PromptFailedError", "PromptNotRetriableError"]
 
 
 class PromptFailedError(Exception):

@@ -13,8 +13,10 @@ from datetime import UTC, datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from rest_framework.exceptions import ParseError
 
 from prompt_forge.ai.base import Embedder
+from prompt_forge.common.parsers import check_strings
 from prompt_forge.search import changes
 
 from .conversations.turns import wrap_in_conversations
@@ -58,7 +60,10 @@ def _created_at(data: dict) -> datetime | None:
     raw = data.get("created_at")
     if raw is None:
         return None
-    parsed = parse_datetime(raw) if isinstance(raw, str) else None
+    try:
+        parsed = parse_datetime(raw) if isinstance(raw, str) else None
+    except ValueError:  # well-formed but impossible, e.g. month 13
+        parsed = None
     if parsed is None:
         raise BadLineError("created_at must be an ISO 8601 date and time, e.g. 2024-05-01T12:00:00Z")
     return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=UTC)
@@ -68,8 +73,13 @@ def parse_line(number: int, raw: str) -> ImportRecord:
     """One line of the import file; raises BadLineError saying what is wrong with it."""
     try:
         data = json.loads(raw)
+        check_strings(data)  # as the API: no NUL, no lone surrogate (no database stores them)
     except json.JSONDecodeError as exc:
         raise BadLineError(f"not valid JSON ({exc.msg})") from exc
+    except RecursionError as exc:
+        raise BadLineError("not valid JSON (nested too deeply)") from exc
+    except ParseError as exc:
+        raise BadLineError(str(exc.detail)) from exc
     if not isinstance(data, dict):
         raise BadLineError("not a JSON object")
     text = data.get("prompt")

@@ -26,6 +26,13 @@ class PromptNotRetriableError(Exception):
     """The prompt already has an answer, or another request is answering it right now."""
 
 
+class PromptDeletedError(Exception):
+    """The prompt was deleted (by its owner, elsewhere) while it was being answered: nothing is stored."""
+
+    def __init__(self) -> None:
+        super().__init__("the prompt was deleted while it was being answered")
+
+
 def save_pending(
     *, user_id: int, text: str, send_via_websocket: bool, source: dict | None = None, placement: Placement | None = None
 ) -> Prompt:
@@ -104,7 +111,8 @@ def store_answer(
     with transaction.atomic():
         prompt.response = response
         prompt.status = Prompt.Status.COMPLETED
-        prompt.save(update_fields=["response", "status"])
+        if not Prompt.objects.filter(pk=prompt.pk).update(response=response, status=prompt.status):
+            raise PromptDeletedError()
         PromptEmbedding.objects.create(
             prompt=prompt, user_id=user_id, model_name=embedding_model, vector=PromptEmbedding.encode(vector)
         )

@@ -1,10 +1,12 @@
 """What a WebSocket client may send, and the limits on it (size, rate). Documented in README."""
 
-import json
 import time
 from collections import deque
 
 from django.conf import settings
+from rest_framework.exceptions import ParseError
+
+from prompt_forge.common.parsers import strict_loads
 
 CONNECTED_MESSAGE = {"message": "WebSocket connection established"}
 # Application close codes (4000-4999): the client should re-authenticate rather than simply retry.
@@ -53,9 +55,9 @@ def read_client_message(text_data: str | None, bytes_data: bytes | None, rate: M
     if not rate.allow():
         raise ClientMessageError(f"more than {rate.limit} messages in {rate.window:g} seconds", CLOSE_POLICY_VIOLATION)
     try:
-        message = json.loads(text_data if text_data is not None else (bytes_data or b"").decode())
-    except ValueError as exc:
-        raise ClientMessageError("messages must be JSON") from exc
+        message = strict_loads(text_data if text_data is not None else (bytes_data or b""))
+    except ParseError as exc:  # not JSON, nested too deeply, NUL or a lone surrogate: as on the REST API
+        raise ClientMessageError(f"messages must be JSON: {exc.detail}") from exc
     if not isinstance(message, dict):
         raise ClientMessageError("messages must be JSON objects")
     return message

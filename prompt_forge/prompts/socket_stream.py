@@ -12,7 +12,7 @@ from prompt_forge.ai.base import SamplingParams
 from prompt_forge.common.thread_bridge import stream_in_thread
 from prompt_forge.edge.errors import reply_for
 
-from .errors import PromptFailedError
+from .errors import PromptDeletedError, PromptFailedError
 from .models import Prompt
 from .notifications import push_to_user
 from .pipeline import StreamDelta, StreamDone, StreamEvent, StreamStarted
@@ -38,7 +38,7 @@ async def stream_payloads(*, user_id: int, text: str, **options) -> AsyncIterato
         events = stream_in_thread(lambda: prompt_stream(user_id=user_id, text=text, **options))
         async for event in events:
             yield event_payload(event)
-    except (PromptFailedError, GenerationBusyError) as exc:
+    except (PromptFailedError, GenerationBusyError, PromptDeletedError) as exc:
         yield reply_for(exc).socket
 
 

@@ -109,3 +109,34 @@ def test_jwt_access_minutes_environment_variable_sets_the_lifetime():
     assert subprocess.run(run, env=env, capture_output=True, text=True, check=True).stdout.strip() == "900.0"
     env["JWT_ACCESS_MINUTES"] = "5"
     assert subprocess.run(run, env=env, capture_output=True, text=True, check=True).stdout.strip() == "300.0"
+
+
+def test_a_deleted_users_refresh_token_is_401(api, make_user):
+    user = make_user("gone")
+    tokens = tokens_for(api, "gone")
+    user.delete()
+    response = api.post("/api/token/refresh", {"refresh": tokens["refresh"]}, format="json")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Token is invalid or expired"}
+
+
+def test_an_inactive_users_refresh_token_is_401(api, make_user):
+    user = make_user("paused")
+    tokens = tokens_for(api, "paused")
+    user.is_active = False
+    user.save()
+    assert api.post("/api/token/refresh", {"refresh": tokens["refresh"]}, format="json").status_code == 401
+
+
+def test_two_refreshes_that_both_pass_the_blacklist_check_issue_tokens_once(api, make_user, monkeypatch):
+    """The race, made deterministic: both requests read "not blacklisted" before either writes."""
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    make_user("racer")
+    refresh = tokens_for(api, "racer")["refresh"]
+    monkeypatch.setattr(RefreshToken, "check_blacklist", lambda self: None)
+    first = api.post("/api/token/refresh", {"refresh": refresh}, format="json")
+    second = api.post("/api/token/refresh", {"refresh": refresh}, format="json")
+    assert first.status_code == 200
+    assert second.status_code == 401
+    assert second.json() == {"detail": "Token is invalid or expired"}

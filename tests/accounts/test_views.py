@@ -80,3 +80,21 @@ def test_auth_endpoints_are_rate_limited_per_ip(client, settings):
         for _ in range(4)
     ]
     assert codes == [401, 401, 401, 429]
+
+
+def test_admin_login_is_rate_limited_like_the_token_endpoint(client, settings, make_user):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "auth": "3/minute"},
+    }
+    assert client.get("/admin/login/").status_code == 200  # the form itself is not counted
+    codes = [client.post("/admin/login/", {"username": "admin", "password": f"guess{n}"}).status_code for n in range(4)]
+    assert codes == [200, 200, 200, 429]  # the form again, with its error, three times; then refused
+    refused = client.post("/admin/login/", {"username": "admin", "password": "guess"})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+    assert refused.json()["detail"].startswith("Request was throttled.")
+    # The same budget as /api/token: an address that spent it there cannot continue here.
+    other = {"REMOTE_ADDR": "203.0.113.7"}
+    for _ in range(3):
+        client.post("/api/token", {"username": "x", "password": "y"}, content_type="application/json", **other)
+    assert client.post("/admin/login/", {"username": "a", "password": "b"}, **other).status_code == 429

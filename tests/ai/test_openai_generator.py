@@ -135,3 +135,34 @@ async def test_streaming_from_a_silent_upstream_reports_the_timeout(make_user, u
     stored = await Prompt.objects.aget(pk=failed["prompt_id"])
     assert stored.status == "failed"
     await socket_.disconnect()
+
+
+def test_credentials_in_the_base_url_never_reach_reasons_or_metadata(
+    make_user, client_for, use_upstream, failing_upstream, settings
+):
+    port = failing_upstream.split(":")[2].split("/")[0]
+    use_upstream(f"http://operator:s3cret-pass@127.0.0.1:{port}/v1?api-key=qk-secret-123")
+    settings.OPENAI_API_KEY = "sk-very-secret-key"
+    response = client_for(make_user()).post("/prompts/", {"prompt": "Hello"}, format="json")
+    assert response.status_code == 502
+    body = response.json()
+    assert f"the inference server at http://127.0.0.1:{port}/v1 answered HTTP 500" in body["reason"]
+    stored = Prompt.objects.select_related("metadata").get(pk=body["prompt_id"])
+    shown = response.content.decode() + str(stored.metadata.extra_info)
+    for secret in ("operator", "s3cret-pass", "qk-secret-123", "sk-very-secret-key"):
+        assert secret not in shown
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://user:pw@api.example.com/v1?key=1", "https://api.example.com/v1"),
+        ("http://[::1]:8001/v1", "http://[::1]:8001/v1"),
+        ("http://127.0.0.1:8001/v1", "http://127.0.0.1:8001/v1"),
+    ],
+)
+def test_metadata_shows_the_base_url_without_credentials(url, shown):
+    from prompt_forge.ai.openai_generator import OpenAIGenerator
+
+    generator = OpenAIGenerator("m", max_new_tokens=8, base_url=url, api_key="k")
+    assert generator._params_info({"max_tokens": 8, "temperature": 0})["base_url"] == shown

@@ -115,3 +115,21 @@ def test_worker_collector_reports_live_sibling_workers_only(tmp_path):
     families = {family.name: family for family in collector.collect()}
     [rss] = families["process_resident_memory_bytes"].samples
     assert rss.labels == {"pid": str(me)} and rss.value > 0
+
+
+def test_labelled_counters_start_at_zero_for_every_known_label(tmp_path):
+    """In a fresh process (nothing throttled yet) the dashboard's throttle series already read 0."""
+    import subprocess
+    import sys
+
+    from tests.e2e.conftest import REPO
+
+    script = "import django; django.setup(); from prompt_forge.common.metrics_export import render_metrics; "
+    script += "print(render_metrics().decode())"
+    env = {**os.environ, "DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    output = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    for view in ("TokenView", "SignUpView", "TokenRefresh", "LogoutView", "AdminLoginView", "SimilarPromptsView"):
+        assert f'prompt_forge_throttled_requests_total{{view="{view}"}} 0.0' in output, view

@@ -88,3 +88,37 @@ async def test_websocket_connection_is_counted_and_logged(make_user, caplog):
     assert f"user_id={user.pk}" in accepted_line
     assert refused_line.startswith("method=WS path=/ws/prompts/ status=403") and "user_id=-" in refused_line
     assert token not in caplog.text
+
+
+def test_v1_requests_are_logged_with_their_user(make_user, client_for, caplog):
+    user = make_user()
+    client = client_for(user)
+    caplog.set_level(logging.INFO, logger="prompt_forge.requests")
+    assert client.get("/v1/models").status_code == 200
+    [line] = request_lines(caplog)[-1:]
+    assert line.startswith("method=GET path=/v1/models status=200") and f"user_id={user.pk}" in line
+
+
+async def test_socket_authenticated_by_its_first_message_is_logged_with_its_user(make_user, caplog):
+    from asgiref.sync import sync_to_async
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    user = await sync_to_async(make_user)()
+    app = JWTAuthMiddleware(WebSocketObserver(URLRouter(websocket_urlpatterns)))
+    caplog.set_level(logging.INFO, logger="prompt_forge.requests")
+    socket = WebsocketCommunicator(app, "/ws/prompts/")
+    assert (await socket.connect())[0]
+    await socket.send_json_to({"type": "auth", "token": str(AccessToken.for_user(user))})
+    assert (await socket.receive_json_from())["message"] == "WebSocket connection established"
+    await socket.disconnect()
+    [line] = [line for line in request_lines(caplog) if line.startswith("method=WS")]
+    assert f"user_id={user.pk}" in line
+
+
+def test_readyz_during_warm_up_is_logged_at_info_not_error(client, caplog, settings):
+    settings.AI_PRELOAD = False
+    caplog.set_level(logging.INFO)
+    response = client.get("/readyz")
+    assert response.status_code == 503  # the fake models are loaded on first use only
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert any(record.levelno == logging.INFO and "not ready" in record.getMessage() for record in caplog.records)

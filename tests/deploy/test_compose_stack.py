@@ -4,15 +4,30 @@ and with the app. No Docker engine is needed: `docker-compose config` resolves a
 import ipaddress
 import json
 import re
+import subprocess
 
 import pytest
+import yaml
 from django.test import override_settings
 from django.urls import resolve
 
 from prompt_forge.common.metrics_export import metrics_access_allowed
-from tests.ops_tools import REPO, compose_config, environment, load_yaml, published_ports, resolved_compose
+from tests.ops_tools import (
+    REPO,
+    REQUIRED_SECRETS,
+    compose_command,
+    compose_config,
+    env_file,
+    environment,
+    load_yaml,
+    published_ports,
+    resolved_compose,
+)
 
 SEED_PORTS = {"api": 8000, "pgadmin": 5050, "db": 7654, "prometheus": 9090, "postgres_exporter": 9187, "grafana": 8585}
+# Published on every interface: the API only. On 127.0.0.1: the admin tools. The rest: not at all.
+LOOPBACK_ONLY = {"pgadmin", "grafana"}
+UNPUBLISHED = {"db", "redis", "prometheus", "postgres_exporter"}
 
 
 def test_compose_file_is_valid():
@@ -28,12 +43,55 @@ def test_compose_validation_catches_an_invalid_key(tmp_path):
     assert "bogus_key" in result.stderr
 
 
-def test_stack_has_every_service_on_the_seed_ports():
+def host_ips(service: dict) -> set[str]:
+    """The host address of each published port ("" or 0.0.0.0: every interface)."""
+    ips = set()
+    for entry in service.get("ports", []):
+        if isinstance(entry, dict):
+            ips.add(entry.get("host_ip", ""))
+        else:  # "host:container" or "ip:host:container"
+            parts = str(entry).split(":")
+            ips.add(parts[0] if len(parts) == 3 else "")
+    return ips
+
+
+def test_stack_has_every_service_and_publishes_only_the_api_beyond_loopback():
     services = resolved_compose()["services"]
     assert set(services) == {*SEED_PORTS, "redis"}
-    for name, port in SEED_PORTS.items():
-        assert port in published_ports(services[name]), name
+    assert published_ports(services["api"]) == {SEED_PORTS["api"]}
+    for name in LOOPBACK_ONLY:
+        assert published_ports(services[name]) == {SEED_PORTS[name]}, name
+        assert host_ips(services[name]) == {"127.0.0.1"}, name
+    for name in UNPUBLISHED:
+        assert not services[name].get("ports"), name
     assert "pgvector" in services["db"]["image"] and "pg17" in services["db"]["image"]
+
+
+def test_optional_ports_file_publishes_prometheus_and_postgres_on_loopback_only():
+    result = subprocess.run(
+        [*compose_command(), "-f", "docker-compose.yml", "-f", "docker-compose.ports.yml",
+         "--env-file", str(env_file(**REQUIRED_SECRETS)), "config"],
+        cwd=REPO, capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(result.stdout)["services"]
+    for name in ("db", "prometheus"):
+        assert published_ports(services[name]) == {SEED_PORTS[name]}
+        assert host_ips(services[name]) == {"127.0.0.1"}
+
+
+@pytest.mark.parametrize("missing", sorted(REQUIRED_SECRETS))
+def test_compose_refuses_to_start_until_each_secret_is_set(missing):
+    result = compose_config(secrets={key: value for key, value in REQUIRED_SECRETS.items() if key != missing})
+    assert result.returncode != 0
+    assert f"set {missing} in .env" in result.stderr
+
+
+def test_env_example_ships_no_usable_secret():
+    values = dict(re.findall(r"^([A-Z][A-Z0-9_]+)=(.*)$", (REPO / ".env.example").read_text(), re.M))
+    for name in REQUIRED_SECRETS:
+        assert values[name] == "", name
+    assert "admin123" not in (REPO / "docker-compose.yml").read_text()
 
 
 def test_api_migrates_then_serves_with_gunicorn_on_postgres_and_redis():

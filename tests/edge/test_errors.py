@@ -58,3 +58,12 @@ def test_database_failure_in_an_api_view_is_503_json(make_user, client_for, monk
     response = client.get("/prompts/")
     assert response.status_code == 503
     assert response.json() == {"error": "the database is unavailable"}
+
+
+@pytest.mark.parametrize("path", ["/no/such/page", "/static/missing.js", "/api/nothing", "/v1/nothing"])
+def test_404_never_lists_url_patterns_even_in_debug_mode(web, settings, path):
+    settings.DEBUG = True
+    response = web.get(path)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+    assert "api/schema" not in response.content.decode()

@@ -146,3 +146,69 @@ def test_max_tokens_above_the_limit_is_capped(client, v1, settings):
     assert response.status_code == 200
     stored = Prompt.objects.select_related("metadata").get()
     assert stored.metadata.extra_info["generation"]["max_new_tokens"] == 6
+
+
+@pytest.mark.parametrize(
+    ("body", "param"),
+    [
+        ({"stream_options": False}, "stream_options"),
+        ({"stream_options": "yes"}, "stream_options"),
+        ({"stream_options": {"include_usage": "yes"}}, "stream_options"),
+        ({"stream": None}, "stream"),
+        ({"model": 7}, "model"),
+        ({"messages": {"role": "user"}}, "messages"),
+        ({"messages": ["hi"]}, "messages[0].role"),
+        ({"messages": [{"role": "user", "content": [{"type": "text", "text": 1}]}]}, "messages[0].content"),
+        ({"max_tokens": 1.5}, "max_tokens"),
+        ({"max_completion_tokens": "9"}, "max_completion_tokens"),
+        ({"temperature": "hot"}, "temperature"),
+        ({"top_p": True}, "top_p"),
+        ({"stop": 5}, "stop"),
+        ({"stop": [1]}, "stop"),
+        ({"n": "1"}, "n"),
+    ],
+)
+def test_every_field_of_the_wrong_type_is_a_400(client, v1, body, param):
+    _, auth = v1
+    response = chat(client, auth, **body)
+    assert response.status_code == 400, body
+    assert response.json()["error"]["param"] == param
+    assert Prompt.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("[" * 30000 + "]" * 30000, "nested too deeply"),
+        ('{"model": "m", "messages": [{"role": "user", "content": "lone \\ud800"}]}', "lone surrogate"),
+        ('{"model": "m", "messages": [{"role": "user", "content": "nul \\u0000"}]}', "NUL"),
+        ('{"model": "m", "temperature": NaN}', "NaN is not valid JSON"),
+        (b"\xff\xfe", "JSON parse error"),
+    ],
+)
+def test_v1_parses_json_as_strictly_as_the_rest_api(client, v1, raw, reason):
+    _, auth = v1
+    response = client.post("/v1/chat/completions", raw, content_type="application/json", **auth)
+    assert response.status_code == 400
+    assert reason in response.json()["error"]["message"]
+    assert Prompt.objects.count() == 0
+
+
+def test_prompt_deleted_while_generating_is_409(client, v1, monkeypatch):
+    from tests.fakes import deleting_while_answering
+
+    deleting_while_answering(monkeypatch)
+    _, auth = v1
+    response = chat(client, auth)
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "prompt_deleted"
+
+
+async def test_prompt_deleted_while_streaming_ends_with_a_409_error_event(v1, monkeypatch):
+    from tests.fakes import deleting_while_answering
+
+    deleting_while_answering(monkeypatch)
+    _, auth = v1
+    response, raw = await stream_chat(auth)
+    assert response.status_code == 200  # the stream had begun
+    assert '"code": "prompt_deleted"' in raw and "[DONE]" not in raw

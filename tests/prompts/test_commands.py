@@ -135,3 +135,48 @@ def test_check_reports_a_corrupt_index_file(make_user):
         run("rebuild_index", check=True)
     run("rebuild_index", user="alice")
     assert "in sync" in run("rebuild_index", check=True)[0]
+
+
+def test_import_skips_every_kind_of_bad_line_with_its_number_and_imports_the_rest(make_user, tmp_path):
+    alice = make_user("alice")
+    lines = [
+        json.dumps(GOOD[0]).encode(),
+        b'{"prompt": "bad date", "response": "r", "created_at": "2024-13-45T00:00:00Z"}',
+        b'{"prompt": "lone \\ud800 surrogate", "response": "r"}',
+        b'{"prompt": "nul", "response": "a \\u0000 b"}',
+        b'{"prompt": "latin-1 \xe9t\xe9", "response": "r"}',
+        b"[" * 5000 + b"]" * 5000,
+        json.dumps(GOOD[1]).encode(),
+        json.dumps(GOOD[2]).encode(),
+    ]
+    source = tmp_path / "history.jsonl"
+    source.write_bytes(b"\n".join(lines) + b"\n")
+    out, err = run("import_prompts", str(source), user="alice", batch_size=2)
+    assert "imported 3 prompts for alice (0 already imported, 5 bad lines skipped)" in out
+    assert "line 2: skipped: created_at must be an ISO 8601 date and time" in err
+    assert "line 3: skipped: JSON strings must be valid Unicode text (lone surrogate found)" in err
+    assert "line 4: skipped: JSON strings must not contain NUL" in err
+    assert "line 5: skipped: not UTF-8 text" in err
+    assert "line 6: skipped: not valid JSON (nested too deeply)" in err
+    assert set(Prompt.objects.filter(user=alice).values_list("text", flat=True)) == {g["prompt"] for g in GOOD}
+
+
+def test_a_line_the_database_refuses_is_reported_and_its_batch_still_imported(make_user, tmp_path, monkeypatch):
+    from django.db import DataError
+
+    from prompt_forge.prompts.management.commands import import_prompts
+
+    alice = make_user("alice")
+    real_import_batch = import_prompts.import_batch
+
+    def refusing(*, records, **kwargs):
+        if any(record.text == "poison" for record in records):
+            raise DataError("value out of range")
+        return real_import_batch(records=records, **kwargs)
+
+    monkeypatch.setattr(import_prompts, "import_batch", refusing)
+    source = write_lines(tmp_path / "h.jsonl", [GOOD[0], {"prompt": "poison", "response": "r"}, GOOD[1], GOOD[2]])
+    out, err = run("import_prompts", str(source), user="alice", batch_size=3)
+    assert "imported 3 prompts for alice (0 already imported, 1 bad lines skipped)" in out
+    assert "line 2: skipped: the database refused it (value out of range)" in err
+    assert Prompt.objects.filter(user=alice).count() == 3

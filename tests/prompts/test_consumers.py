@@ -220,3 +220,46 @@ def test_stream_needs_send_via_websocket_and_busy_is_503(make_user, client_for, 
     assert response.status_code == 503 and response["Retry-After"] == "2"
     assert "busy" in response.json()["error"]
     assert Prompt.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ('{"type": "prompt", "prompt": "lone \\ud800"}', "lone surrogate"),
+        ('{"type": "prompt", "prompt": "nul \\u0000"}', "NUL"),
+        ("[" * 3000 + "]" * 3000, "nested too deeply"),
+        ("not json", "messages must be JSON"),
+        ("[1]", "messages must be JSON objects"),
+    ],
+)
+async def test_every_refused_message_is_answered_and_logged(make_user, caplog, raw, reason):
+    socket = await open_socket(await sync_to_async(make_user)())
+    with caplog.at_level("WARNING", logger="prompt_forge.prompts.consumers"):
+        await socket.send_to(text_data=raw)
+        answer = await socket.receive_json_from()
+    assert answer["type"] == "error" and reason in answer["error"]
+    assert any("websocket message refused" in r.message and reason in r.message for r in caplog.records)
+    assert await Prompt.objects.acount() == 0
+    await socket.disconnect()
+
+
+async def test_prompt_deleted_while_streaming_is_reported_on_the_socket(make_user, monkeypatch):
+    from tests.fakes import deleting_while_answering
+
+    deleting_while_answering(monkeypatch)
+    socket = await open_socket(await sync_to_async(make_user)())
+    await socket.send_json_to({"type": "prompt", "prompt": "delete me meanwhile"})
+    _events, last = await collect_stream(socket)
+    assert last == {"type": "error", "error": "the prompt was deleted while it was being answered"}
+    await socket.disconnect()
+
+
+async def test_messages_before_authentication_and_bad_tokens_are_answered_and_logged(caplog):
+    with caplog.at_level("WARNING", logger="prompt_forge.prompts.consumers"):
+        for message, reason in (({"type": "prompt", "prompt": "hi"}, "not authenticated"),
+                                ({"type": "auth", "token": "forged"}, "invalid or expired token")):  # fmt: skip
+            socket = await open_socket()
+            await socket.send_json_to(message)
+            assert (await socket.receive_json_from())["type"] == "error"
+            assert (await socket.receive_output())["code"] == 4401
+            assert any(reason in record.message for record in caplog.records)

@@ -191,3 +191,15 @@ def test_prompt_endpoints_are_throttled_per_user(make_user, client_for, settings
     assert create(bob, "bob is not affected").status_code == 201
     # Reading one's own history is not blocked by the generation limits.
     assert alice.get("/prompts/").status_code == 200
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_prompt_deleted_while_generating_is_409_not_database_unavailable(make_user, client_for, monkeypatch, stream):
+    from tests.fakes import deleting_while_answering
+
+    deleting_while_answering(monkeypatch)
+    body = {"prompt": "delete me meanwhile", **({"stream": True, "send_via_websocket": True} if stream else {})}
+    response = client_for(make_user()).post("/prompts/", body, format="json")
+    assert response.status_code == 409
+    assert response.json() == {"detail": "the prompt was deleted while it was being answered"}
+    assert Prompt.objects.count() == 0

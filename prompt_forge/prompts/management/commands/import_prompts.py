@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from tqdm import tqdm
 
 from prompt_forge.ai.registry import get_embedder
@@ -37,20 +38,38 @@ class Command(BaseCommand):
         batch: list[ImportRecord] = []
         progress = tqdm(total=len(lines), unit="line", file=sys.stderr, disable=verbosity == 0, desc="importing")
 
-        def flush() -> None:
-            nonlocal created, skipped
-            added = import_batch(user_id=owner.pk, records=batch, embedder=embedder, source=str(file))
+        def store(records: list[ImportRecord]) -> None:
+            nonlocal created, skipped, bad
+            try:
+                added = import_batch(user_id=owner.pk, records=records, embedder=embedder, source=str(file))
+            except (DatabaseError, ValueError) as exc:
+                if len(records) > 1:  # one line the database refuses: find it, keep the others
+                    for record in records:
+                        store([record])
+                    return
+                bad += 1
+                self.stderr.write(f"line {records[0].line}: skipped: the database refused it ({exc})")
+                return
             created += added
-            skipped += len(batch) - added
+            skipped += len(records) - added
+
+        def flush() -> None:
+            store(list(batch))
             progress.update(len(batch))
             batch.clear()
 
-        for number, raw in enumerate(lines, start=1):
-            if not raw.strip():
-                progress.update(1)
-                continue
+        for number, raw_bytes in enumerate(lines, start=1):
             try:
+                raw = raw_bytes.decode("utf-8")
+                if not raw.strip():
+                    progress.update(1)
+                    continue
                 batch.append(parse_line(number, raw))
+            except UnicodeDecodeError:
+                bad += 1
+                progress.update(1)
+                self.stderr.write(f"line {number}: skipped: not UTF-8 text")
+                continue
             except BadLineError as exc:
                 bad += 1
                 progress.update(1)
@@ -68,12 +87,11 @@ class Command(BaseCommand):
             f"in {seconds:.1f} s{rate}"
         )
 
-    def _read(self, file: Path) -> list[str]:
+    def _read(self, file: Path) -> list[bytes]:
+        """The file's lines, undecoded: a line that is not UTF-8 is skipped and reported, not fatal."""
         if str(file) == "-":
-            return sys.stdin.read().splitlines()
+            return sys.stdin.buffer.read().splitlines()
         try:
-            return file.read_text(encoding="utf-8").splitlines()
+            return file.read_bytes().splitlines()
         except FileNotFoundError as exc:
             raise CommandError(f"no such file: {file}") from exc
-        except UnicodeDecodeError as exc:
-            raise CommandError(f"{file} is not UTF-8 text: {exc}") from exc

@@ -11,6 +11,7 @@ int32 (tests/ai/engine/test_llama.py checks the worst case is exact). The 7-bit 
 (reduce_range) gave visibly worse answers in benchmarks/generation_answers.py.
 """
 
+import functools
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 
@@ -72,6 +73,18 @@ class Int8Linear(nn.Module):
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, int8"
+
+
+@functools.cache
+def int8_sums_exact() -> bool:
+    """Whether this CPU's int8 kernels sum u8 x s8 products exactly (AVX512-VNNI does; plain AVX2 adds
+    pairs in saturating 16 bits, which corrupts full-range activations). Measured, not read from flags."""
+    linear = nn.Linear(1536, 4, bias=False)
+    with torch.no_grad():
+        linear.weight.fill_(1.0)
+        linear.weight[1::2] = -1.0
+        out = Int8Linear.from_linear(linear)(torch.ones(2, 1536))
+    return torch.equal(out, torch.tensor([[1536.0, -1536.0] * 2] * 2))
 
 
 def _replace_linears(module: nn.Module, make) -> int:

@@ -35,7 +35,7 @@ class EngineGenerator:
             raise ModelError(f"could not load generation model {model_id!r}: {exc}") from exc
         self.model_name = model_id
         self.max_new_tokens = max_new_tokens
-        self.quantize = quantize
+        self.quantize = self.load_info["quantize"]  # float32 where this CPU cannot sum int8 exactly
         self.context_length = model.shape.context_length
         self.uses_chat_template = self._tokenizer.chat_template is not None
         self.engine = BatchingEngine(model, max_batch=max_batch, threads=threads)

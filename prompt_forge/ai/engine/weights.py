@@ -91,10 +91,14 @@ class TransformersTokenizer:
 
 def load_engine_model(model_id: str, *, gguf_path: Path | None, cache_dir: Path, quantize: str):
     """Return (tokenizer, LeanLlama, end-of-answer token ids, info)."""
-    from ..int8 import pack_int8_layers
+    from ..int8 import int8_sums_exact, pack_int8_layers
 
     if quantize not in QUANTIZATIONS:
         raise ValueError(f"GENERATION_QUANTIZE must be one of {', '.join(QUANTIZATIONS)}, not {quantize!r}")
+    if quantize == "int8" and not int8_sums_exact():
+        # Saturated sums give wrong answers: float32 is the right choice on such a CPU.
+        logger.warning("this CPU's int8 kernels do not sum exactly; the engine runs in float32 instead")
+        quantize = "none"
     started = time.perf_counter()
     folder = cache_folder(gguf_path, cache_dir, f"engine{ENGINE_FORMAT}-{quantize}") if gguf_path else None
     loaded = read_cache(folder, _reader(quantize)) if folder else None

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from prompt_forge.ai.engine.llama import Chunk, LeanLlama, LlamaShape, UnsupportedModelError
-from prompt_forge.ai.int8 import Int8Linear, quantize_linears
+from prompt_forge.ai.int8 import Int8Linear, int8_sums_exact, quantize_linears
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +71,12 @@ def test_int8_rows_do_not_depend_on_the_rest_of_the_batch():
         assert torch.equal(layer(rows[index : index + 1])[0], together[index])
 
 
+needs_exact_int8 = pytest.mark.skipif(
+    not int8_sums_exact(), reason="this CPU's int8 kernels sum in saturating 16 bits; the engine uses float32"
+)
+
+
+@needs_exact_int8
 def test_int8_stays_close_to_float():
     torch.manual_seed(2)
     linear = torch.nn.Linear(256, 64)
@@ -80,6 +86,7 @@ def test_int8_stays_close_to_float():
     assert error < 0.02
 
 
+@needs_exact_int8
 def test_int8_sums_do_not_saturate():
     # The worst case for fbgemm's u8 x s8 products: every activation and weight at full scale. On a CPU
     # whose kernels sum pairs in 16 bits this would saturate; the engine's int8 mode needs exact sums.
@@ -90,3 +97,21 @@ def test_int8_sums_do_not_saturate():
     layer = Int8Linear.from_linear(linear)
     out = layer(torch.ones(2, 1536))
     assert torch.equal(out, torch.tensor([[1536.0, -1536.0] * 2] * 2))
+
+
+def test_engine_falls_back_to_float32_where_int8_sums_saturate(monkeypatch, tmp_path):
+    from prompt_forge.ai import int8
+    from prompt_forge.ai.engine import weights
+
+    monkeypatch.setattr(int8, "int8_sums_exact", lambda: False)
+    seen = {}
+
+    def convert(tokenizer, model, quantize):
+        seen["quantize"] = quantize
+        raise RuntimeError("stop after the choice")
+
+    monkeypatch.setattr(weights, "_convert", convert)
+    monkeypatch.setattr(weights, "load_causal_lm", lambda *a, **k: (None, None, {"source": "test"}))
+    with pytest.raises(RuntimeError, match="stop after the choice"):
+        weights.load_engine_model("m", gguf_path=None, cache_dir=tmp_path, quantize="int8")
+    assert seen["quantize"] == "none"

@@ -19,8 +19,9 @@ class ConversationSerializer(serializers.ModelSerializer):
 
 
 class ScoredConversationSerializer(ConversationSerializer):
-    score = serializers.FloatField(read_only=True)
-    best_turn = serializers.IntegerField(read_only=True)
+    # Present only when the list is searched (`q`): not required in the documented shape.
+    score = serializers.FloatField(read_only=True, required=False)
+    best_turn = serializers.IntegerField(read_only=True, required=False)
 
     class Meta(ConversationSerializer.Meta):
         fields = [*ConversationSerializer.Meta.fields, "score", "best_turn"]

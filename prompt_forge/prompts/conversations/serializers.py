@@ -20,8 +20,9 @@ class ConversationSerializer(serializers.ModelSerializer):
 
 class ScoredConversationSerializer(ConversationSerializer):
     # Present only when the list is searched (`q`): not required in the documented shape.
-    score = serializers.FloatField(read_only=True, required=False)
-    best_turn = serializers.IntegerField(read_only=True, required=False)
+    # Output only, yet not read_only: the schema marks read-only fields as always present.
+    score = serializers.FloatField(required=False)
+    best_turn = serializers.IntegerField(required=False)
 
     class Meta(ConversationSerializer.Meta):
         fields = [*ConversationSerializer.Meta.fields, "score", "best_turn"]

@@ -13,6 +13,7 @@ import pytest
 from prompt_forge.ai.base import Generation, SamplingParams
 from prompt_forge.ai.bundled import SMOLLM2_ID
 from prompt_forge.ai.engine import EngineGenerator
+from prompt_forge.ai.int8 import int8_sums_exact
 from tests.polling import wait_for
 
 REPO = Path(__file__).resolve().parents[3]
@@ -40,7 +41,9 @@ def test_answers_the_capital_of_france(generator):
     answer = _alone(generator, "What is the capital of France?", 12)
     assert "Paris" in answer.text
     assert answer.finish_reason == "stop"
-    assert answer.params["engine"] == {"max_batch": MAX_BATCH, "quantize": "int8"}
+    # int8 only where this CPU sums int8 products exactly (prompt_forge/ai/int8.py), float32 elsewhere.
+    expected = "int8" if int8_sums_exact() else "none"
+    assert answer.params["engine"] == {"max_batch": MAX_BATCH, "quantize": expected}
 
 
 def test_batched_requests_give_exactly_what_they_give_alone(generator):

@@ -28,8 +28,8 @@ def tokenizers():
 
     cache_dir = REPO / "data" / "models"
     load_engine_model("HuggingFaceTB/SmolLM2-135M-Instruct", gguf_path=smollm2_gguf(), cache_dir=cache_dir,
-                      quantize="int8")  # fmt: skip
-    folder = cache_folder(smollm2_gguf(), cache_dir, "engine1-int8")
+                      quantize="none")  # fmt: skip
+    folder = cache_folder(smollm2_gguf(), cache_dir, "engine1-none")
     return EngineTokenizer(folder), AutoTokenizer.from_pretrained(folder)
 
 

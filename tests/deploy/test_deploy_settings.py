@@ -139,6 +139,7 @@ def test_production_command_serves_plain_http_on_loopback(tmp_path):
            "AI_PRELOAD": "false", "GENERATION_BACKEND": "tests.fakes.FakeGenerator",
            "EMBEDDING_BACKEND": "tests.fakes.FakeEmbedder"}  # fmt: skip
     env.pop("SECRET_KEY", None)
+    env.pop("DATABASE_HOST", None)  # its own SQLite under tmp_path: the test is about HTTP, not the database
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=REPO, env=env, check=True)
     log = (tmp_path / "gunicorn.log").open("w")
     server = subprocess.Popen(gunicorn(port), cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)

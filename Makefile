@@ -34,14 +34,14 @@ test: venv
 	$(PY) -m pytest
 
 # Longer randomized Schemathesis run (make test replays fixed cases); add its findings to REGRESSIONS
-# in tests/test_api_fuzz.py.
+# in tests/common/test_openapi.py.
 FUZZ_EXAMPLES ?= 300
 FUZZ_SAMPLING_EXAMPLES ?= 2000
 FUZZ_STATEFUL_EXAMPLES ?= 200
 fuzz: venv
 	FUZZ_RANDOM=1 FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SAMPLING_EXAMPLES=$(FUZZ_SAMPLING_EXAMPLES) \
 		FUZZ_STATEFUL_EXAMPLES=$(FUZZ_STATEFUL_EXAMPLES) \
-		$(PY) -m pytest tests/test_api_fuzz.py -p no:randomly
+		$(PY) -m pytest tests/common/test_openapi.py -p no:randomly
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -146,5 +146,6 @@ def import_batch(*, user_id: int, records: list[ImportRecord], embedder: Embedde
             )
             for prompt, vector in zip(prompts, vectors, strict=True)
         )
-        changes.record_upserts(user_id, [prompt.pk for prompt in prompts], vectors)
+        documents = [changes.Document(prompt.text, prompt.response) for prompt in prompts]
+        changes.record_upserts(user_id, [prompt.pk for prompt in prompts], vectors, documents=documents)
     return len(prompts)

@@ -117,7 +117,9 @@ def store_answer(
             prompt=prompt, user_id=user_id, model_name=embedding_model, vector=PromptEmbedding.encode(vector)
         )
         PromptMetadata.objects.filter(prompt=prompt).update(model_used=model_used, extra_info=info)
-        changes.record_upserts(user_id, [prompt.pk], vector.reshape(1, -1))
+        changes.record_upserts(
+            user_id, [prompt.pk], vector.reshape(1, -1), documents=[changes.Document(prompt.text, response)]
+        )
         turns.answered(prompt)  # after a conversation's first answer, the model names it
         if send_via_websocket:
             payload = push_payload(prompt, int(vector.shape[0]), finish_reason=details.get("finish_reason"))

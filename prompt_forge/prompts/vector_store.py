@@ -3,15 +3,15 @@
 Registered with search in PromptsConfig.ready(); search never imports prompts.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 from django.db.models import Count, Sum
 
-from prompt_forge.search.base import Fingerprint, VectorTable
+from prompt_forge.search.base import Document, Fingerprint, VectorTable
 from prompt_forge.search.journal import matrix_of
 
-from .models import PromptEmbedding
+from .models import Prompt, PromptEmbedding
 
 
 class EmbeddingStore:
@@ -43,3 +43,8 @@ class EmbeddingStore:
             "prompt_id", "vector"
         )
         return {prompt_id: bytes(vector) for prompt_id, vector in rows}
+
+    def documents(self, user_id: int) -> Iterator[tuple[int, Document]]:
+        rows = Prompt.objects.filter(user_id=user_id, embedding__isnull=False).order_by("pk")
+        for prompt_id, text, response in rows.values_list("pk", "text", "response").iterator(chunk_size=2000):
+            yield prompt_id, Document(text, response)

@@ -1,6 +1,6 @@
 """The interface every vector index backend implements, and what it reads: stored vectors and the change log."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -60,6 +60,14 @@ class VectorTable:
     vector_column: str
 
 
+@dataclass(frozen=True)
+class Document:
+    """The searchable words of one turn: the prompt and its answer."""
+
+    prompt: str
+    answer: str = ""
+
+
 class VectorStore(Protocol):
     """The stored vectors, as the package that owns them provides them to search (prompts does, see
     prompts/vector_store.py, registered with `search.registry.use_vector_store`).
@@ -77,6 +85,10 @@ class VectorStore(Protocol):
 
     def vectors_of(self, ids: Sequence[int], model_name: str) -> dict[int, bytes]:
         """The current vectors of these ids (raw float32 bytes); an id without one is absent."""
+        ...
+
+    def documents(self, user_id: int) -> Iterator[tuple[int, Document]]:
+        """The words of each of the user's indexed (answered and embedded) turns, by id."""
         ...
 
 
@@ -100,8 +112,10 @@ class VectorIndex(Protocol):
         """Called inside the transaction that stores these embeddings (after the rows are saved)."""
         ...
 
-    def search(self, *, user_id: int, vector: np.ndarray, k: int) -> list[Hit]:
-        """The user's k nearest vectors by cosine, most similar first, current with the database."""
+    def search(self, *, user_id: int, vector: np.ndarray, k: int, allowed: Sequence[int] | None = None) -> list[Hit]:
+        """The user's k nearest vectors by cosine, most similar first, current with the database.
+
+        `allowed`: only these ids may be returned (a filter); still k hits when k of them have vectors."""
         ...
 
     def size(self, *, user_id: int) -> int: ...

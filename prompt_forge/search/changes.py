@@ -1,27 +1,44 @@
 """What other packages tell search: one verb per change, called inside the transaction that makes it.
 
-Each verb logs the change (so every process's index catches up, see models.py) and hands the
-vectors to the configured index (a backend may store them too). Callers never touch the log.
+Each verb logs the change (so every process's vector index catches up, see models.py), hands the
+vectors to the configured vector index (a backend may store them too) and updates the keyword index
+with the turn's words. Callers never touch the log or the indexes.
 """
 
 from collections.abc import Sequence
 
 import numpy as np
+from django.db import transaction
 
-from . import journal
+from . import journal, keyword_index
+from .base import Document
 from .models import IndexChange
-from .registry import get_index
+from .registry import get_index, get_store
+
+__all__ = ["Document", "rebuild_keywords", "record_removals", "record_upserts"]
 
 
-def record_upserts(user_id: int, ids: Sequence[int], vectors: np.ndarray) -> None:
-    """These prompts of the user now have these vectors (one row each, in order)."""
+def record_upserts(
+    user_id: int, ids: Sequence[int], vectors: np.ndarray, *, documents: Sequence[Document] | None = None
+) -> None:
+    """These prompts of the user now have these vectors (one row each, in order) and, when given, these
+    words (prompt and answer); without `documents` their words are unchanged."""
     ids = list(ids)
     if not ids:
         return
     journal.record(user_id=user_id, prompt_ids=ids, op=IndexChange.Op.UPSERT)
     get_index().write(user_id=user_id, ids=ids, vectors=vectors)
+    if documents is not None:
+        keyword_index.write(user_id=user_id, ids=ids, documents=documents)
+
+
+def rebuild_keywords(user_id: int) -> int:
+    """Index the user's turns' words again from the stored history (`manage.py rebuild_index`)."""
+    with transaction.atomic():
+        return keyword_index.rebuild(user_id=user_id, documents=get_store().documents(user_id))
 
 
 def record_removals(user_id: int, ids: Sequence[int]) -> None:
     """These prompts of the user are gone."""
     journal.record(user_id=user_id, prompt_ids=list(ids), op=IndexChange.Op.REMOVE)
+    keyword_index.remove(user_id=user_id, ids=list(ids))

@@ -85,13 +85,17 @@ class FaissVectorIndex:
     def write(self, *, user_id: int, ids: Sequence[int], vectors: np.ndarray) -> None:
         """Nothing to do: the vectors are in the database and the change log tells every process."""
 
-    def search(self, *, user_id: int, vector: np.ndarray, k: int) -> list[Hit]:
+    def search(self, *, user_id: int, vector: np.ndarray, k: int, allowed: Sequence[int] | None = None) -> list[Hit]:
+        # The per-user guard is the index itself: each user's vectors are a separate FAISS index.
         user = self._current(user_id)
         query = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
         with telemetry.timed_search("faiss"), user.lock:
             if user.index.ntotal == 0:
                 return []
-            scores, ids = user.index.search(query, min(k, user.index.ntotal))
+            if allowed is None:
+                scores, ids = user.index.search(query, min(k, user.index.ntotal))
+            else:
+                scores, ids = structures.search_among(user.index, query, k, np.asarray(allowed, dtype=np.int64))
         return [
             Hit(prompt_id=int(pid), score=float(score))
             for pid, score in zip(ids[0], scores[0], strict=True)

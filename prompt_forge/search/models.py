@@ -34,3 +34,23 @@ class IndexChange(models.Model):
 
     def __str__(self) -> str:
         return f"user {self.user_id} v{self.version}: {self.op} {self.prompt_id}"
+
+
+class KeywordDocument(models.Model):
+    """The words of one prompt and its answer, as the keyword index holds them (its content table).
+
+    SQLite: an FTS5 table (keyword_sqlite.py) uses this table as its external content, so the index
+    can always remove exactly what it added. PostgreSQL: a tsvector column with a GIN index beside the
+    text (keyword_postgres.py). Not foreign keys: search's own copy, changed only by its verbs.
+    """
+
+    prompt_id = models.BigIntegerField(primary_key=True)
+    user_id = models.BigIntegerField()
+    prompt = models.TextField()
+    answer = models.TextField(blank=True, default="")
+
+    class Meta:
+        indexes = [models.Index(fields=["user_id", "prompt_id"], name="keyword_document_user")]
+
+    def __str__(self) -> str:
+        return f"words of prompt {self.prompt_id}"

@@ -24,6 +24,27 @@ WITH nearest AS MATERIALIZED (
 )
 SELECT id, 1 - distance FROM nearest ORDER BY distance, id
 """
+# A filter's few candidates: scanned exactly (the MATERIALIZED set keeps the planner off the HNSW
+# index), so every one of them can be found however far from the query the graph would place it.
+_AMONG_EXACT = """
+WITH candidates AS MATERIALIZED (
+    SELECT {id} AS id, {vec} AS vec FROM {table}
+    WHERE {user} = %s AND {model} = %s AND {vec} IS NOT NULL AND {id} = ANY(%s)
+)
+SELECT id, 1 - (vec <=> %s::vector) FROM candidates ORDER BY vec <=> %s::vector, id LIMIT %s
+"""
+# Many candidates: the index scan, iterating until k rows pass both the user and the filter.
+_AMONG_INDEXED = """
+WITH nearest AS MATERIALIZED (
+    SELECT {id} AS id, {vec} <=> %s::vector AS distance
+    FROM {table}
+    WHERE {user} = %s AND {model} = %s AND {vec} IS NOT NULL AND {id} = ANY(%s)
+    ORDER BY distance
+    LIMIT %s
+)
+SELECT id, 1 - distance FROM nearest ORDER BY distance, id
+"""
+EXACT_LIMIT = 20_000  # candidates up to this many are scanned exactly
 _COUNT = "SELECT count(*) FROM {table} WHERE {user} = %s AND {model} = %s AND {vec} IS NOT NULL"
 
 
@@ -47,6 +68,8 @@ class PgVectorIndex:
         self._table = source.table
         self._nearest = _sql(_NEAREST, source.table)
         self._count = _sql(_COUNT, source.table)
+        self._among_exact = _sql(_AMONG_EXACT, source.table)
+        self._among_indexed = _sql(_AMONG_INDEXED, source.table)
         self._model_name = model_name
         self._ef_search = ef_search
         self._ready = False
@@ -66,14 +89,23 @@ class PgVectorIndex:
         self._require()
         pgvector_schema.store(connection, self._table, list(ids), vectors)
 
-    def search(self, *, user_id: int, vector: np.ndarray, k: int) -> list[Hit]:
+    def search(self, *, user_id: int, vector: np.ndarray, k: int, allowed: Sequence[int] | None = None) -> list[Hit]:
         self._require()
+        literal = pgvector_schema.literal(vector)
         with telemetry.timed_search("pgvector"), transaction.atomic(), connection.cursor() as cursor:
             # Transaction-local settings: a larger candidate list, and iterative scans (pgvector 0.8)
-            # that keep walking the graph until k rows pass the per-user filter.
+            # that keep walking the graph until k rows pass the per-user filter (and the caller's).
             cursor.execute("SELECT set_config('hnsw.ef_search', %s, true)", [str(max(self._ef_search, k))])
             cursor.execute("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)")
-            cursor.execute(self._nearest, [pgvector_schema.literal(vector), user_id, self._model_name, k])
+            if allowed is None:
+                cursor.execute(self._nearest, [literal, user_id, self._model_name, k])
+            elif len(allowed) <= EXACT_LIMIT:
+                ids = [int(pid) for pid in allowed]
+                cursor.execute(self._among_exact, [user_id, self._model_name, ids, literal, literal, k])
+            else:
+                cursor.execute("SELECT set_config('hnsw.max_scan_tuples', '1000000', true)")
+                ids = [int(pid) for pid in allowed]
+                cursor.execute(self._among_indexed, [literal, user_id, self._model_name, ids, k])
             rows = cursor.fetchall()
         return [Hit(prompt_id=int(pid), score=float(score)) for pid, score in rows]
 

@@ -29,6 +29,12 @@ def use_vector_store(store: VectorStore) -> None:
     _store = store
 
 
+def get_store() -> VectorStore:
+    if _store is None:
+        raise ImproperlyConfigured("no vector store registered with search (prompts registers one when ready)")
+    return _store
+
+
 def _slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
 

@@ -75,7 +75,8 @@ def store_given_turns(
         )
         if created:
             ids = [prompt.pk for prompt in created]
-            changes.record_upserts(user_id, ids, vectors)
+            documents = [changes.Document(prompt.text, prompt.response) for prompt in created]
+            changes.record_upserts(user_id, ids, vectors, documents=documents)
             leaf = created[active if active is not None else -1]
             Conversation.objects.filter(pk=conversation.pk).update(active_turn=leaf, updated_at=updated_at)
     return created

@@ -10,6 +10,7 @@ from tqdm import tqdm
 
 from prompt_forge.ai.registry import get_embedder
 from prompt_forge.prompts.reembedding import batches, prompts_needing_embedding, reembed, users_with_prompts
+from prompt_forge.search import changes, keyword_index
 from prompt_forge.search.registry import get_index
 
 
@@ -44,12 +45,14 @@ class Command(BaseCommand):
             for batch in batches(pending, batch_size):
                 progress.update(reembed(prompts=batch, embedder=embedder))
         users = users_with_prompts(user_id=user_id)
-        vectors = 0
+        vectors = turns = 0
         for uid in tqdm(users, unit="user", file=sys.stderr, disable=quiet, desc="rebuilding"):
             vectors += index.rebuild(user_id=uid)
+            turns += changes.rebuild_keywords(uid)
         self.stdout.write(
             f"re-embedded {total} prompts with {embedder.model_name}; rebuilt the {settings.VECTOR_BACKEND} "
-            f"index of {len(users)} users ({vectors} vectors) in {time.perf_counter() - started:.1f} s"
+            f"index of {len(users)} users ({vectors} vectors) and their keyword index ({turns} turns) "
+            f"in {time.perf_counter() - started:.1f} s"
         )
 
     def _check(self, index, pending: int, model_name: str, user_id: int | None) -> None:
@@ -57,9 +60,9 @@ class Command(BaseCommand):
         if pending:
             problems.append(f"{pending} answered prompts have no embedding from {model_name}")
         for uid in users_with_prompts(user_id=user_id):
-            reason = index.check(user_id=uid)
-            if reason:
-                problems.append(f"user {uid}: {reason}")
+            for reason in (index.check(user_id=uid), keyword_index.check(user_id=uid)):
+                if reason:
+                    problems.append(f"user {uid}: {reason}")
         for problem in problems:
             self.stdout.write(problem)
         if problems:

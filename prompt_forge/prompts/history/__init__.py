@@ -1,0 +1,1 @@
+"""Searching a user's whole history: GET /search/ (keyword and meaning, filters, snippets)."""

@@ -31,6 +31,7 @@ from prompt_forge.search import telemetry
 from . import records, selectors
 from .conversations.turns import Placement
 from .errors import PromptFailedError
+from .inputs import TemplateUse
 from .models import Prompt
 from .turn_vectors import embed_turns
 
@@ -49,6 +50,8 @@ class AnswerRequest:
     params: SamplingParams | None = None
     source: dict | None = None  # recorded in the prompt's extra_info, e.g. {"source": "websocket"}
     placement: Placement | None = None  # the conversation and parent turn (None: a new conversation)
+    template: TemplateUse | None = None  # the prompt is a run of this template (recorded with the turn)
+    tags: dict | None = None  # recorded in extra_info too, e.g. {"comparison": "<id>"}
 
 
 @dataclass(frozen=True)
@@ -137,18 +140,30 @@ def answer_now(request: AnswerRequest, *, retry: Prompt | None = None) -> Prompt
 
 
 def _save(request: AnswerRequest) -> Prompt:
+    source = {**(request.source or {}), **(request.tags or {})}
+    if request.template is not None:
+        source["template"] = request.template.as_info()
     return records.save_pending(
         user_id=request.user_id,
         text=request.text,
         send_via_websocket=request.send_via_websocket,
-        source=request.source,
+        source=source or None,
         placement=request.placement,
     )
 
 
+def _model_input(request: AnswerRequest):
+    """The chat the model reads: the conversation, else the prompt (after the template's system prompt)."""
+    if request.conversation:
+        return request.conversation
+    if request.template is not None and request.template.system:
+        return [{"role": "system", "content": request.template.system}, {"role": "user", "content": request.text}]
+    return request.text
+
+
 def _generate(request: AnswerRequest, prompt: Prompt, pieces: list[str], *, stream: bool):
     """Run the model; yield a StreamDelta per piece (appended to `pieces`); return the Generation."""
-    target = request.conversation or request.text
+    target = _model_input(request)
     if stream:
         events = get_generator().stream(target, params=request.params)
     else:

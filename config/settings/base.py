@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "prompt_forge.accounts",
     "prompt_forge.ai",
     "prompt_forge.search",
+    "prompt_forge.prompt_templates",
     "prompt_forge.prompts",
     "prompt_forge.web",
 ]

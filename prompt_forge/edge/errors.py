@@ -21,6 +21,7 @@ from prompt_forge.ai.base import ModelError, UpstreamError, UpstreamTimeoutError
 from prompt_forge.ai.deadline import ModelTimeoutError
 from prompt_forge.common.exceptions import DATABASE_UNAVAILABLE
 from prompt_forge.common.metrics import THROTTLED_REQUESTS
+from prompt_forge.prompt_templates.errors import InvalidTemplateError, TemplateConflictError, TemplateNotFoundError
 from prompt_forge.prompts.conversations.errors import ConversationNotFoundError
 from prompt_forge.prompts.errors import (
     InvalidRequestError,
@@ -126,6 +127,29 @@ def _conversation_not_found(exc: ConversationNotFoundError) -> ErrorReply:
     )
 
 
+def _template_not_found(exc: TemplateNotFoundError) -> ErrorReply:
+    # Another user's template reads exactly like a missing one.
+    return ErrorReply(
+        status=status.HTTP_404_NOT_FOUND,
+        body={"detail": str(exc)},
+        openai={"message": str(exc), "type": "invalid_request_error", "param": exc.param, "code": "prompt_not_found"},
+        socket={"type": "error", "error": str(exc)},
+    )
+
+
+def _invalid_template(exc: InvalidTemplateError) -> ErrorReply:
+    return ErrorReply(
+        status=status.HTTP_400_BAD_REQUEST,
+        body={"error": str(exc)},
+        openai={"message": str(exc), "type": "invalid_request_error", "param": exc.param},
+        socket={"type": "error", "error": str(exc)},
+    )
+
+
+def _template_conflict(exc: TemplateConflictError) -> ErrorReply:
+    return ErrorReply(status=status.HTTP_409_CONFLICT, body={"error": str(exc)})
+
+
 def _not_retriable(exc: PromptNotRetriableError) -> ErrorReply:
     return ErrorReply(
         status=status.HTTP_409_CONFLICT, body={"error": str(exc)}, socket={"type": "error", "error": str(exc)}
@@ -171,6 +195,9 @@ _TABLE: list[tuple[type[Exception], Callable[..., ErrorReply]]] = [
     (InvalidRequestError, _invalid),
     (PromptTooLongError, _too_long),
     (ConversationNotFoundError, _conversation_not_found),
+    (TemplateNotFoundError, _template_not_found),
+    (InvalidTemplateError, _invalid_template),
+    (TemplateConflictError, _template_conflict),
     (PromptNotRetriableError, _not_retriable),
     (PromptDeletedError, _deleted),
     (PromptFailedError, _prompt_failed),

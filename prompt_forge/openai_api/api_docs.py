@@ -52,7 +52,16 @@ def _chat_request() -> dict:
         "type": "object",
         "properties": {
             "model": {"type": "string", "enum": [settings.GENERATION_MODEL], "description": "GET /v1/models"},
-            "messages": {"type": "array", "items": MESSAGE, "minItems": 1, "description": "Ends with the user's."},
+            "messages": {
+                "type": "array",
+                "items": MESSAGE,
+                "description": "Ends with the user's; required, and non-empty, unless prompt_id names a template "
+                "(then these come before the rendered template).",
+            },
+            "prompt_id": {"type": "string", "description": "Run this template of yours (LiteLLM's name)."},
+            "prompt_version": {"type": "integer", "minimum": 1, "description": "Its version (default: latest)."},
+            "prompt_label": {"type": "string", "description": "Or the version a label points at."},
+            "prompt_variables": {"type": "object", "description": "The template's variables."},
             "stream": {"type": "boolean", "default": False},
             # Optional fields may be null (as OpenAI's API allows): null means the default.
             "stream_options": {
@@ -67,7 +76,7 @@ def _chat_request() -> dict:
             "stop": {**STOP, "nullable": True},
             "n": {"type": "integer", "minimum": 1, "maximum": 1, "nullable": True},
         },
-        "required": ["model", "messages"],
+        "required": ["model"],
     }
 
 
@@ -170,7 +179,9 @@ def openai_paths() -> dict:
                     },
                     "400": _openai_error("Invalid request: error.param names the field."),
                     **COMMON_ERRORS,
-                    "404": _openai_error("No such model (code model_not_found)."),
+                    "404": _openai_error(
+                        "No such model (code model_not_found), conversation, or template (code prompt_not_found)."
+                    ),
                     "429": _openai_error("Rate limit reached; see Retry-After."),
                     "502": _openai_error("The remote inference server failed; the prompt is kept."),
                     "503": {

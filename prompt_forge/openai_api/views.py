@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from prompt_forge.accounts.authentication import authenticate_request
 from prompt_forge.ai.admission import GenerationBusyError, PromptTooLongError
 from prompt_forge.common.thread_bridge import stream_in_thread
+from prompt_forge.prompt_templates.errors import TemplateNotFoundError
 from prompt_forge.prompts.conversations import chat as chat_turns
 from prompt_forge.prompts.conversations.chat import ChatTurn
 from prompt_forge.prompts.conversations.errors import ConversationNotFoundError
@@ -25,7 +26,7 @@ from prompt_forge.prompts.throttles import prompt_throttle_wait
 
 from . import responses
 from .errors import OpenAIError, throttled, unauthorized
-from .requests import ChatRequest, parse_chat_request
+from .requests import ChatRequest, parse_chat_request, with_template
 
 _authenticate = sync_to_async(authenticate_request)
 
@@ -57,7 +58,7 @@ async def chat_completions(request):
         wait = await sync_to_async(prompt_throttle_wait)(user)
         if wait is not None:
             raise throttled(wait)
-        turn = await sync_to_async(_attach)(user.pk, chat, request.body)
+        chat, turn = await sync_to_async(_attach)(user.pk, chat, request.body)
         if chat.stream:
             return await _stream_response(user.pk, chat, turn)
         prompt = await sync_to_async(prompt_create)(
@@ -67,6 +68,7 @@ async def chat_completions(request):
             params=chat.params,
             source=turn.source,
             placement=turn.placement,
+            template=chat.template,
         )
     except OpenAIError as exc:
         return exc.response()
@@ -76,6 +78,7 @@ async def chat_completions(request):
         PromptFailedError,
         PromptDeletedError,
         ConversationNotFoundError,
+        TemplateNotFoundError,
         InvalidRequestError,
     ) as exc:
         return OpenAIError.from_exception(exc).response()
@@ -83,10 +86,13 @@ async def chat_completions(request):
     return JsonResponse({**responses.chat_completion(prompt, model=chat.model), "conversation": prompt.conversation_id})
 
 
-def _attach(user_id: int, chat: ChatRequest, raw_body: bytes) -> ChatTurn:
-    """Where the turn goes in the caller's conversations (see prompts/conversations/chat.py)."""
+def _attach(user_id: int, chat: ChatRequest, raw_body: bytes) -> tuple[ChatRequest, ChatTurn]:
+    """The request with its template (if any) rendered, and where the turn goes in the caller's
+    conversations (see prompts/conversations/chat.py)."""
+    chat = with_template(chat, user_id=user_id)
     where = chat_turns.extension(raw_body)
-    return chat_turns.attach(user_id=user_id, messages=chat.messages, text=chat.text, where=where, params=chat.params)
+    turn = chat_turns.attach(user_id=user_id, messages=chat.messages, text=chat.text, where=where, params=chat.params)
+    return chat, turn
 
 
 async def _stream_response(user_id: int, chat: ChatRequest, turn: ChatTurn) -> StreamingHttpResponse:
@@ -98,6 +104,7 @@ async def _stream_response(user_id: int, chat: ChatRequest, turn: ChatTurn) -> S
             params=chat.params,
             source=turn.source,
             placement=turn.placement,
+            template=chat.template,
         )
     )
     # The first event is awaited before answering, so a full server still gets a real 503 status.

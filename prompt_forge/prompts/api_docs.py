@@ -28,7 +28,21 @@ class StopField(serializers.JSONField):
 
 class PromptCreateSerializer(serializers.Serializer):
     prompt = serializers.CharField(
-        max_length=settings.PROMPT_MAX_CHARS, help_text="The prompt; surrounding whitespace is trimmed."
+        required=False,
+        max_length=settings.PROMPT_MAX_CHARS,
+        help_text="The prompt; surrounding whitespace is trimmed. Required unless `template` is given.",
+    )
+    template = serializers.CharField(
+        required=False, max_length=100, help_text="Run this template of yours instead of `prompt`."
+    )
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text="With template: the version to run (default: the latest)."
+    )
+    label = serializers.CharField(
+        required=False, max_length=50, help_text="With template: run the version this label points at."
+    )
+    variables = serializers.DictField(
+        required=False, help_text="With template: the values of its {{ variables }} (text, numbers, true/false)."
     )
     send_via_websocket = serializers.BooleanField(
         required=False, default=False, help_text="Also push the answer to every open WebSocket of yours."
@@ -76,6 +90,9 @@ BAD_REQUEST = {400: OpenApiResponse(docs.BadRequestSerializer, "Invalid input: `
 PAGE = [
     OpenApiParameter("limit", {"type": "integer", "minimum": 1}, description="Page size (default 20, capped at 100)."),
     OpenApiParameter("offset", {"type": "integer", "minimum": 0}, description="Prompts to skip (default 0)."),
+    OpenApiParameter(
+        "template", {"type": "string", "minLength": 1, "maxLength": 100}, description="Only runs of this template."
+    ),
 ]
 PROMPT_ID = [OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Prompt id.")]
 SIMILAR = [
@@ -107,7 +124,9 @@ create_schema = extend_schema(
     responses={
         201: PromptSerializer,
         **BAD_REQUEST,
-        404: OpenApiResponse(docs.DetailSerializer, "The conversation or parent turn is not one of yours."),
+        404: OpenApiResponse(
+            docs.DetailSerializer, "The conversation, parent turn or template (version, label) is not one of yours."
+        ),
         **docs.UNAUTHENTICATED,
         **docs.UNSUPPORTED_MEDIA,
         **docs.THROTTLED,

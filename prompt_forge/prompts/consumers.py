@@ -15,6 +15,7 @@ from django.conf import settings
 from prompt_forge.accounts.middleware import authenticate_token
 from prompt_forge.ai.base import SamplingParams
 from prompt_forge.edge.errors import reply_for
+from prompt_forge.prompt_templates.errors import TemplateNotFoundError
 
 from .conversations.errors import ConversationNotFoundError
 from .conversations.rest_turns import socket_turn_options
@@ -31,8 +32,16 @@ from .socket_protocol import (
 from .socket_stream import stream_payloads
 from .throttles import prompt_throttle_wait
 
-# What a {"type": "prompt"} message may carry: the prompt and its sampling parameters.
-SOCKET_PROMPT_FIELDS = ("prompt", "temperature", "top_p", "max_new_tokens", "stop", "seed")
+# What a {"type": "prompt"} message may carry: the prompt (or a template run) and its sampling parameters.
+SOCKET_PROMPT_FIELDS = (
+    "prompt",
+    "temperature",
+    "top_p",
+    "max_new_tokens",
+    "stop",
+    "seed",
+    *("template", "version", "label", "variables"),
+)
 AUTH_HINT = 'authenticate first: send {"type": "auth", "token": "<access token>"}'
 logger = logging.getLogger(__name__)
 
@@ -129,9 +138,10 @@ class PromptConsumer(AsyncWebsocketConsumer):
             self._log_refused("a prompt is already streaming on this socket")
             await self.send_json(error_message("a prompt is already streaming on this socket"))
             return
+        fields = {name: message[name] for name in SOCKET_PROMPT_FIELDS if name in message}
         try:
-            body = parse_prompt_request({name: message[name] for name in SOCKET_PROMPT_FIELDS if name in message})
-        except InvalidRequestError as exc:
+            body = await sync_to_async(parse_prompt_request)(fields, user_id=self.user.pk)
+        except (InvalidRequestError, TemplateNotFoundError) as exc:
             self._log_refused(str(exc))
             await self.send_json(reply_for(exc).socket)
             return
@@ -142,11 +152,12 @@ class PromptConsumer(AsyncWebsocketConsumer):
             return
         try:  # "conversation" / "parent": a turn of one of the user's conversations
             turn = await sync_to_async(socket_turn_options)(
-                user_id=self.user.pk, message=message, text=body.text, params=body.params
+                user_id=self.user.pk, message=message, text=body.text, params=body.params, template=body.template
             )
         except (ConversationNotFoundError, InvalidRequestError) as exc:
             await self.send_json(reply_for(exc).socket)
             return
+        turn["template"] = body.template
         self.stream_task = asyncio.create_task(self._stream(body.text, body.params, turn))
 
     async def _stream(self, text: str, params: SamplingParams, turn: dict) -> None:

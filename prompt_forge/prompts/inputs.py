@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from prompt_forge.ai.base import SamplingParams
+from prompt_forge.prompt_templates import rendering
+from prompt_forge.prompt_templates import selectors as template_selectors
+from prompt_forge.prompt_templates.errors import InvalidTemplateError
+from prompt_forge.prompt_templates.inputs import PARAM_NAMES
 
 SEED_MAX = 2**63 - 1
 
@@ -163,6 +167,66 @@ def flag(data: dict, name: str) -> bool:
 
 
 @dataclass(frozen=True)
+class TemplateUse:
+    """A run of one of the user's templates: which version, with which variables, and its system prompt."""
+
+    name: str
+    version: int
+    label: str | None
+    variables: dict
+    system: str = ""
+    params: dict = field(default_factory=dict)  # the version's default sampling parameters
+
+    def as_info(self) -> dict:
+        """What the stored turn records (metadata.extra_info.template)."""
+        info = {"name": self.name, "version": self.version, "variables": self.variables}
+        return {**info, "label": self.label} if self.label else info
+
+
+@dataclass(frozen=True)
+class RenderedTemplate:
+    text: str
+    use: TemplateUse
+
+
+def _template_selector(data: dict, fields: tuple[str, str, str]) -> tuple[int | None, str | None]:
+    version_field, label_field, _ = fields
+    version, label = data.get(version_field), data.get(label_field)
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int) or version < 1):
+        raise InvalidRequestError(f"{version_field} must be a positive integer", version_field)
+    if label is not None and not isinstance(label, str):
+        raise InvalidRequestError(f"{label_field} must be a string", label_field)
+    return version, label
+
+
+def render_template(
+    *, user_id: int, data: dict, fields: tuple[str, str, str, str] = ("template", "version", "label", "variables")
+) -> RenderedTemplate:
+    """The prompt text of a template run: `data[fields[0]]` names one of the user's templates, the
+    version (or label) picks the version (default: the latest), the variables fill it in.
+
+    InvalidRequestError for bad input (a missing variable names it), TemplateNotFoundError (404)
+    when the template, version or label is not one of the user's."""
+    name_field, *selector_fields = fields
+    name = data.get(name_field)
+    if not isinstance(name, str) or not name:
+        raise InvalidRequestError(f"{name_field} must be a template name", name_field)
+    version, label = _template_selector(data, tuple(selector_fields))
+    try:
+        variables = rendering.check_variables(data.get(selector_fields[2]))
+        found = template_selectors.resolve(user_id=user_id, name=name, version=version, label=label)
+        text = rendering.render(found.content, variables)
+    except InvalidTemplateError as exc:
+        param = {"variables": selector_fields[2], "label": selector_fields[1]}.get(exc.param, exc.param)
+        raise InvalidRequestError(str(exc), param) from exc
+    use = TemplateUse(name, found.number, label, variables, system=found.system, params=found.params or {})
+    return RenderedTemplate(text, use)
+
+
+TEMPLATE_FIELDS = ("template", "version", "label", "variables")
+
+
+@dataclass(frozen=True)
 class PromptRequest:
     """A validated POST /prompts/ body or WebSocket prompt message."""
 
@@ -170,17 +234,37 @@ class PromptRequest:
     send_via_websocket: bool = False
     use_cache: bool = False  # answer from the user's own semantic cache when a close earlier prompt exists
     params: SamplingParams = field(default_factory=SamplingParams)
+    template: TemplateUse | None = None  # the prompt is a run of this template
 
 
-def parse_prompt_request(data) -> PromptRequest:
-    """Validate a POST /prompts/ body (also a WebSocket prompt message, reduced to its allowed fields)."""
+def parse_prompt_request(data, *, user_id: int | None = None) -> PromptRequest:
+    """Validate a POST /prompts/ body (also a WebSocket prompt message, reduced to its allowed fields).
+
+    `{"template", "version"? | "label"?, "variables"}` of the user's (`user_id`) instead of `prompt`
+    runs that template; its default sampling parameters apply unless the request sets its own."""
     if not isinstance(data, dict):
         raise InvalidRequestError("request body must be a JSON object")
+    use = None
+    if data.get("template") is not None:
+        if data.get("prompt") is not None:
+            raise InvalidRequestError("give either prompt or template, not both", "template")
+        if user_id is None:
+            raise InvalidRequestError("templates cannot be run here", "template")
+        rendered = render_template(user_id=user_id, data=data)
+        text, use = rendered.text, rendered.use
+        params = parse_sampling({**use.params, **{k: v for k, v in data.items() if k in PARAM_NAMES}})
+    else:
+        stray = sorted({"version", "label", "variables"} & set(data))
+        if stray:
+            raise InvalidRequestError(f"{stray[0]} requires template", stray[0])
+        text = prompt_text(data.get("prompt"))
+        params = parse_sampling(data)
     return PromptRequest(
-        text=prompt_text(data.get("prompt")),
+        text=text,
         send_via_websocket=flag(data, "send_via_websocket"),
         use_cache=flag(data, "use_cache"),
-        params=parse_sampling(data),
+        params=params,
+        template=use,
     )
 
 

@@ -32,7 +32,9 @@ from prompt_forge.search import telemetry
 from . import records, selectors
 from .conversations.turns import Placement
 from .errors import PromptFailedError
+from .inputs import TemplateUse
 from .models import Prompt
+from .turn_vectors import embed_turns
 
 CANCELLED_REASON = "cancelled: the client went away before the answer was complete"
 
@@ -49,6 +51,8 @@ class AnswerRequest:
     params: SamplingParams | None = None
     source: dict | None = None  # recorded in the prompt's extra_info, e.g. {"source": "websocket"}
     placement: Placement | None = None  # the conversation and parent turn (None: a new conversation)
+    template: TemplateUse | None = None  # the prompt is a run of this template (recorded with the turn)
+    tags: dict | None = None  # recorded in extra_info too, e.g. {"comparison": "<id>"}
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ class _Embedded:
     model_name: str
     vector: np.ndarray
     ms: float
+    answer_vector: np.ndarray | None = None
 
 
 def answer(request: AnswerRequest, *, stream: bool, retry: Prompt | None = None) -> Iterator[StreamEvent]:
@@ -113,7 +118,7 @@ def answer(request: AnswerRequest, *, stream: bool, retry: Prompt | None = None)
     # The stored answer is exactly what the client was shown.
     response = "".join(pieces)
     try:
-        embedded = embedded or _embed(prompt.text)
+        embedded = _embed(prompt.text, response, known=embedded)
     except ModelError as exc:
         raise _failed(prompt, exc, partial_response=response) from exc
     stored = records.store_answer(
@@ -123,6 +128,7 @@ def answer(request: AnswerRequest, *, stream: bool, retry: Prompt | None = None)
         details={**details, "embedding_model": embedded.model_name, "embedding_ms": embedded.ms},
         embedding_model=embedded.model_name,
         vector=embedded.vector,
+        answer_vector=embedded.answer_vector,
         send_via_websocket=request.send_via_websocket,
     )
     yield StreamDone(stored, generation)
@@ -137,18 +143,30 @@ def answer_now(request: AnswerRequest, *, retry: Prompt | None = None) -> Prompt
 
 
 def _save(request: AnswerRequest) -> Prompt:
+    source = {**(request.source or {}), **(request.tags or {})}
+    if request.template is not None:
+        source["template"] = request.template.as_info()
     return records.save_pending(
         user_id=request.user_id,
         text=request.text,
         send_via_websocket=request.send_via_websocket,
-        source=request.source,
+        source=source or None,
         placement=request.placement,
     )
 
 
+def _model_input(request: AnswerRequest):
+    """The chat the model reads: the conversation, else the prompt (after the template's system prompt)."""
+    if request.conversation:
+        return request.conversation
+    if request.template is not None and request.template.system:
+        return [{"role": "system", "content": request.template.system}, {"role": "user", "content": request.text}]
+    return request.text
+
+
 def _generate(request: AnswerRequest, prompt: Prompt, pieces: list[str], *, stream: bool):
     """Run the model; yield a StreamDelta per piece (appended to `pieces`); return the Generation."""
-    target = request.conversation or request.text
+    target = _model_input(request)
     if stream:
         events = get_generator().stream(target, params=request.params)
     else:
@@ -173,11 +191,16 @@ def _generate(request: AnswerRequest, prompt: Prompt, pieces: list[str], *, stre
     return result
 
 
-def _embed(text: str) -> _Embedded:
+def _embed(text: str, response: str = "", *, known: _Embedded | None = None) -> _Embedded:
+    """The prompt's vector (reused when `known`) and, for a non-empty response, the answer's: one batch."""
     embedder = get_embedder()
     started = time.perf_counter()
-    vector = embedder.embed([text])[0]
-    return _Embedded(embedder.model_name, vector, round((time.perf_counter() - started) * 1000, 1))
+    if known is not None:
+        answer = embedder.embed([response])[0] if response else None
+        ms = known.ms + (time.perf_counter() - started) * 1000
+        return _Embedded(known.model_name, known.vector, round(ms, 1), answer)
+    vectors, answers = embed_turns(embedder, [text], [response])
+    return _Embedded(embedder.model_name, vectors[0], round((time.perf_counter() - started) * 1000, 1), answers[0])
 
 
 def _from_cache(user_id: int, vector: np.ndarray) -> tuple[Generation | None, dict]:

@@ -16,6 +16,13 @@ def prompt_list(*, user_id: int) -> QuerySet[Prompt]:
     return Prompt.objects.filter(user_id=user_id).select_related("metadata", "embedding").order_by("-created_at", "-id")
 
 
+def with_template(prompts: QuerySet[Prompt], *, template: str | None) -> QuerySet[Prompt]:
+    """Only the prompts that ran this template (by name; any version). None: all of them."""
+    if template is None:
+        return prompts
+    return prompts.filter(metadata__extra_info__template__name=template)
+
+
 # Primary keys are 64-bit signed integers; a larger id from a URL cannot exist (and would overflow the query).
 MAX_ID = 2**63 - 1
 

@@ -80,6 +80,7 @@ class PageQuerySerializer(serializers.Serializer):
 
     limit = serializers.IntegerField(required=False, min_value=1)
     offset = serializers.IntegerField(required=False, min_value=0)
+    template = serializers.CharField(required=False, max_length=100, help_text="Only runs of this template.")
 
 
 class SimilarQuerySerializer(serializers.Serializer):

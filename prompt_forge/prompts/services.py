@@ -10,6 +10,7 @@ from prompt_forge.search import changes
 from . import selectors
 from .conversations import turns
 from .conversations.turns import Placement
+from .inputs import TemplateUse
 from .models import Prompt
 from .pipeline import AnswerRequest, StreamEvent, answer, answer_now
 from .records import PromptNotRetriableError
@@ -27,6 +28,8 @@ def prompt_create(
     params: SamplingParams | None = None,
     source: dict | None = None,
     placement: Placement | None = None,
+    template: TemplateUse | None = None,
+    tags: dict | None = None,
 ) -> Prompt:
     """Answer `text` (or the `conversation` ending with it) with the model, or from the user's semantic
     cache; embed and store it, then notify. Raises GenerationBusyError, storing nothing, when this
@@ -41,6 +44,8 @@ def prompt_create(
         params=params,
         source=source,
         placement=placement,
+        template=template,
+        tags=tags,
     )
     return answer_now(request)
 
@@ -55,6 +60,7 @@ def prompt_stream(
     params: SamplingParams | None = None,
     source: dict | None = None,
     placement: Placement | None = None,
+    template: TemplateUse | None = None,
 ) -> Iterator[StreamEvent]:
     """The same answer as prompt_create, as events: StreamStarted, a StreamDelta per piece, StreamDone.
 
@@ -71,6 +77,7 @@ def prompt_stream(
         params=params,
         source=source,
         placement=placement,
+        template=template,
     )
     return answer(request, stream=True)
 

@@ -35,20 +35,25 @@ class PromptListCreateView(APIView):
 
     @list_schema
     def get(self, request: Request) -> Response:
-        validate_query(request.query_params, PageQuerySerializer)
+        params = validate_query(request.query_params, PageQuerySerializer)
+        prompts = selectors.with_template(
+            selectors.prompt_list(user_id=request.user.pk), template=params.get("template")
+        )
         paginator = PromptPagination()
-        page = paginator.paginate_queryset(selectors.prompt_list(user_id=request.user.pk), request, view=self)
+        page = paginator.paginate_queryset(prompts, request, view=self)
         return paginator.get_paginated_response(PromptSerializer(page, many=True).data)
 
     @create_schema
     def post(self, request: Request) -> Response:
-        body = parse_prompt_request(request.data)
+        body = parse_prompt_request(request.data, user_id=request.user.pk)
         stream = parse_stream_flag(request.data, body.send_via_websocket)
         if conversation_turns.names_conversation(request.data):
             # "conversation" (and/or "parent"): a turn of an existing conversation, with its context.
             return conversation_turns.create_from_prompts_request(request, body=body, stream=stream)
         if stream:
-            prompt = socket_stream.prompt_stream_to_user(user_id=request.user.pk, text=body.text, params=body.params)
+            prompt = socket_stream.prompt_stream_to_user(
+                user_id=request.user.pk, text=body.text, params=body.params, template=body.template
+            )
         else:
             prompt = services.prompt_create(
                 user_id=request.user.pk,
@@ -56,6 +61,7 @@ class PromptListCreateView(APIView):
                 send_via_websocket=body.send_via_websocket,
                 use_cache=body.use_cache,
                 params=body.params,
+                template=body.template,
             )
         return Response(PromptSerializer(prompt).data, status=status.HTTP_201_CREATED)
 

@@ -273,3 +273,24 @@ async def test_a_prompt_over_the_token_budget_is_refused_on_the_socket(make_user
     assert refused["type"] == "error" and "at most 50 are accepted" in refused["error"]
     assert await Prompt.objects.acount() == 0
     await socket.disconnect()
+
+
+async def test_a_template_runs_over_the_socket(make_user):
+    from asgiref.sync import sync_to_async
+
+    from prompt_forge.prompt_templates.services import template_create
+    from prompt_forge.prompts.models import Prompt
+
+    user = await sync_to_async(make_user)()
+    await sync_to_async(template_create)(user_id=user.pk, name="greet", content="Greet {{who}}")
+    socket = await open_socket(user)
+    await socket.send_json_to({"type": "prompt", "template": "greet", "variables": {}})
+    assert (await socket.receive_json_from(timeout=5)) == {"type": "error", "error": "missing template variable: who"}
+    await socket.send_json_to({"type": "prompt", "template": "nope", "variables": {}})
+    assert (await socket.receive_json_from(timeout=5)) == {"type": "error", "error": "template not found"}
+    await socket.send_json_to({"type": "prompt", "template": "greet", "variables": {"who": "Ada"}})
+    events, done = await collect_stream(socket)
+    assert done["type"] == "prompt.done" and done["prompt"] == "Greet Ada"
+    stored = await Prompt.objects.select_related("metadata").aget(pk=done["id"])
+    assert stored.metadata.extra_info["template"] == {"name": "greet", "version": 1, "variables": {"who": "Ada"}}
+    await socket.disconnect()

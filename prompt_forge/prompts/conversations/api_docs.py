@@ -103,6 +103,11 @@ LIST = [
     OpenApiParameter(
         "q", {"type": "string", "maxLength": settings.SEARCH_QUERY_MAX_CHARS}, description="Rank by meaning."
     ),
+    OpenApiParameter(
+        "template",
+        {"type": "string", "minLength": 1, "maxLength": 100},
+        description="Only conversations with a turn that ran this template.",
+    ),
 ]
 
 list_schema = extend_schema(

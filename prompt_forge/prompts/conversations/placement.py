@@ -78,12 +78,19 @@ def earlier_exchanges(conversation: Conversation, parent_id: int | None, tree: T
 
 
 def prepare(
-    *, user_id: int, text: str, conversation_id=None, parent_id=ACTIVE_LEAF, params: SamplingParams | None = None
+    *,
+    user_id: int,
+    text: str,
+    conversation_id=None,
+    parent_id=ACTIVE_LEAF,
+    params: SamplingParams | None = None,
+    system: str | None = None,
 ) -> PreparedTurn:
-    """Where a new turn with `text` goes in the user's conversation, and the model's input for it."""
+    """Where a new turn with `text` goes in the user's conversation, and the model's input for it.
+    `system` (a template's system prompt) replaces the conversation's for this turn."""
     conversation, parent, tree = resolve(user_id=user_id, conversation_id=conversation_id, parent_id=parent_id)
     context = assemble(
-        system=conversation.system,
+        system=system or conversation.system,
         earlier=earlier_exchanges(conversation, parent, tree),
         text=text,
         generator=get_generator(),

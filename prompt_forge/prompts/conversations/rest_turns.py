@@ -17,7 +17,9 @@ def create_from_prompts_request(request, *, body, stream: bool) -> Response:
     data = request.data
     where = {"conversation_id": data.get("conversation"), "parent_id": data.get("parent", ACTIVE_LEAF)}
     if stream:
-        prepared = prepare(user_id=request.user.pk, text=body.text, params=body.params, **where)
+        prepared = prepare(
+            user_id=request.user.pk, text=body.text, params=body.params, system=_system(body.template), **where
+        )
         prompt = socket_stream.prompt_stream_to_user(
             user_id=request.user.pk,
             text=body.text,
@@ -25,6 +27,7 @@ def create_from_prompts_request(request, *, body, stream: bool) -> Response:
             placement=prepared.placement,
             conversation=prepared.messages,
             source=prepared.source,
+            template=body.template,
         )
     else:
         prompt = services.turn_create(
@@ -33,12 +36,17 @@ def create_from_prompts_request(request, *, body, stream: bool) -> Response:
             use_cache=body.use_cache,
             send_via_websocket=body.send_via_websocket,
             params=body.params,
+            template=body.template,
             **where,
         )
     return Response(PromptSerializer(prompt).data, status=status.HTTP_201_CREATED)
 
 
-def socket_turn_options(*, user_id: int, message: dict, text: str, params) -> dict:
+def _system(template) -> str | None:
+    return template.system or None if template is not None else None
+
+
+def socket_turn_options(*, user_id: int, message: dict, text: str, params, template=None) -> dict:
     """A WebSocket prompt's "conversation"/"parent": the pipeline options of that turn ({} for a new one)."""
     if not names_conversation(message):
         return {}
@@ -48,5 +56,6 @@ def socket_turn_options(*, user_id: int, message: dict, text: str, params) -> di
         conversation_id=message.get("conversation"),
         parent_id=message.get("parent", ACTIVE_LEAF),
         params=params,
+        system=_system(template),
     )
     return {"placement": prepared.placement, "conversation": prepared.messages, "source": prepared.source}

@@ -14,14 +14,20 @@ from .models import Conversation
 from .tree import Tree
 
 
-def conversation_list(*, user_id: int, archived: bool | None = False) -> QuerySet[Conversation]:
-    """The user's conversations, pinned first, then the most recently updated; with `turn_count`."""
+def conversation_list(
+    *, user_id: int, archived: bool | None = False, template: str | None = None
+) -> QuerySet[Conversation]:
+    """The user's conversations, pinned first, then the most recently updated; with `turn_count`.
+    `template`: only those with a turn that ran that template."""
     turns = Prompt.objects.filter(conversation=OuterRef("pk")).order_by().values("conversation").annotate(n=Count("pk"))
     queryset = Conversation.objects.filter(user_id=user_id)
     if archived is not None:
         # "IN" rather than Django's "NOT archived": SQLite then walks the list index in order (no sort,
         # and the turn count only for the rows of the page).
         queryset = queryset.filter(archived__in=[archived])
+    if template is not None:
+        ran = Prompt.objects.filter(user_id=user_id, metadata__extra_info__template__name=template)
+        queryset = queryset.filter(pk__in=ran.values("conversation_id"))
     return queryset.annotate(turn_count=Coalesce(Subquery(turns.values("n")), 0)).order_by(
         F("pinned").desc(), F("updated_at").desc(), F("id").desc()
     )
@@ -81,7 +87,9 @@ def conversation_thread(conversation: Conversation, *, leaf_id: int | None = Non
 SEARCH_DEPTH = 100  # turns fetched from the index for a conversation search
 
 
-def conversation_search(*, user_id: int, query: str, archived: bool | None, limit: int) -> list[Conversation]:
+def conversation_search(
+    *, user_id: int, query: str, archived: bool | None, limit: int, template: str | None = None
+) -> list[Conversation]:
     """The user's conversations ranked by their best matching turn (each with `score` and `best_turn`)."""
     vector = get_embedder().embed([query])[0]
     hits = get_index().search(user_id=user_id, vector=vector, k=SEARCH_DEPTH)
@@ -96,7 +104,7 @@ def conversation_search(*, user_id: int, query: str, archived: bool | None, limi
         conversation_id = owners.get(hit.prompt_id)
         if conversation_id is not None and conversation_id not in best:
             best[conversation_id] = (hit.score, hit.prompt_id)
-    conversations = conversation_list(user_id=user_id, archived=archived).in_bulk(list(best))
+    conversations = conversation_list(user_id=user_id, archived=archived, template=template).in_bulk(list(best))
     ranked = []
     for conversation_id, (score, turn_id) in best.items():
         conversation = conversations.get(conversation_id)

@@ -124,6 +124,7 @@ class ListQuerySerializer(serializers.Serializer):
     offset = serializers.IntegerField(required=False, min_value=0)
     archived = serializers.ChoiceField(choices=["true", "false", "all"], required=False, default="false")
     q = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    template = serializers.CharField(required=False, max_length=100)
 
     def validate_q(self, value: str) -> str:
         if len(value) > settings.SEARCH_QUERY_MAX_CHARS:

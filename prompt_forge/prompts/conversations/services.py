@@ -7,6 +7,7 @@ from prompt_forge.ai.base import SamplingParams
 from prompt_forge.search import changes
 
 from .. import services as pipeline
+from ..inputs import TemplateUse
 from ..models import Prompt
 from . import placement, selectors
 from .errors import InvalidConversationRequestError, TurnNotFoundError
@@ -61,10 +62,18 @@ def turn_create(
     use_cache: bool = False,
     send_via_websocket: bool = False,
     params: SamplingParams | None = None,
+    template: TemplateUse | None = None,
+    tags: dict | None = None,
 ) -> Prompt:
-    """Answer `text` as a new turn of the user's conversation (after `parent_id`, default its active leaf)."""
+    """Answer `text` as a new turn of the user's conversation (after `parent_id`, default its active leaf);
+    a template run uses the template's system prompt (if it has one) for this turn."""
     prepared = placement.prepare(
-        user_id=user_id, text=text, conversation_id=conversation_id, parent_id=parent_id, params=params
+        user_id=user_id,
+        text=text,
+        conversation_id=conversation_id,
+        parent_id=parent_id,
+        params=params,
+        system=template.system if template is not None else None,
     )
     return pipeline.prompt_create(
         user_id=user_id,
@@ -75,6 +84,8 @@ def turn_create(
         params=params,
         source=prepared.source,
         placement=prepared.placement,
+        template=template,
+        tags=tags,
     )
 
 

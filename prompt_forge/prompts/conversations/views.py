@@ -66,12 +66,18 @@ class ConversationListView(APIView):
             paginator = ConversationPagination()
             limit = min(params.get("limit") or paginator.default_limit, paginator.max_limit)
             found = selectors.conversation_search(
-                user_id=request.user.pk, query=params["q"], archived=archived, limit=limit
+                user_id=request.user.pk,
+                query=params["q"],
+                archived=archived,
+                limit=limit,
+                template=params.get("template"),
             )
             return Response({"count": len(found), "results": ScoredConversationSerializer(found, many=True).data})
         paginator = ConversationPagination()
         page = paginator.paginate_queryset(
-            selectors.conversation_list(user_id=request.user.pk, archived=archived), request, view=self
+            selectors.conversation_list(user_id=request.user.pk, archived=archived, template=params.get("template")),
+            request,
+            view=self,
         )
         return paginator.get_paginated_response(ConversationSerializer(page, many=True).data)
 
@@ -112,7 +118,7 @@ class TurnCreateView(APIView):
     @turn_schema
     @owned
     def post(self, request: Request, conversation) -> Response:
-        body = parse_prompt_request(request.data)
+        body = parse_prompt_request(request.data, user_id=request.user.pk)
         parent = request.data.get("parent", ACTIVE_LEAF) if isinstance(request.data, dict) else ACTIVE_LEAF
         turn = services.turn_create(
             user_id=request.user.pk,
@@ -122,6 +128,7 @@ class TurnCreateView(APIView):
             use_cache=body.use_cache,
             send_via_websocket=body.send_via_websocket,
             params=body.params,
+            template=body.template,
         )
         return Response(PromptSerializer(turn).data, status=status.HTTP_201_CREATED)
 

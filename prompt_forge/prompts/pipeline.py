@@ -91,7 +91,7 @@ def answer(request: AnswerRequest, *, stream: bool, retry: Prompt | None = None)
     PromptNotRetriableError when `retry` cannot be claimed, and PromptFailedError (prompt kept,
     status failed, with the part of the answer already shown) when a model fails.
     """
-    check_prompt_tokens(get_generator(), request.conversation or request.text, request.params)
+    check_prompt_tokens(get_generator(), _model_input(request), request.params)
     with generation_slots.slot():
         prompt = records.claim_for_retry(retry) if retry is not None else _save(request)
         pieces: list[str] = []

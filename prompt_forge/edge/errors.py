@@ -16,7 +16,7 @@ from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from prompt_forge.ai.admission import GenerationBusyError
+from prompt_forge.ai.admission import GenerationBusyError, PromptTooLongError
 from prompt_forge.ai.base import ModelError, UpstreamError, UpstreamTimeoutError
 from prompt_forge.ai.deadline import ModelTimeoutError
 from prompt_forge.common.exceptions import DATABASE_UNAVAILABLE
@@ -93,6 +93,21 @@ def _invalid(exc: InvalidRequestError) -> ErrorReply:
         status=status.HTTP_400_BAD_REQUEST,
         body={"error": str(exc)},
         openai={"message": str(exc), "type": "invalid_request_error", "param": exc.param},
+        socket={"type": "error", "error": str(exc)},
+    )
+
+
+def _too_long(exc: PromptTooLongError) -> ErrorReply:
+    # Retrying cannot help: a 400 naming the limit, never a 503 with a retry offer.
+    return ErrorReply(
+        status=status.HTTP_400_BAD_REQUEST,
+        body={"error": str(exc), "prompt_tokens": exc.tokens, "max_prompt_tokens": exc.limit},
+        openai={
+            "message": str(exc),
+            "type": "invalid_request_error",
+            "param": "messages",
+            "code": "context_length_exceeded",
+        },
         socket={"type": "error", "error": str(exc)},
     )
 
@@ -178,6 +193,7 @@ def _database_unavailable(exc: DatabaseError) -> ErrorReply:
 # First match wins: subclasses before their bases.
 _TABLE: list[tuple[type[Exception], Callable[..., ErrorReply]]] = [
     (InvalidRequestError, _invalid),
+    (PromptTooLongError, _too_long),
     (ConversationNotFoundError, _conversation_not_found),
     (TemplateNotFoundError, _template_not_found),
     (InvalidTemplateError, _invalid_template),

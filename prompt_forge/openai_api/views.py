@@ -13,7 +13,7 @@ from django.http import JsonResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from prompt_forge.accounts.authentication import authenticate_request
-from prompt_forge.ai.admission import GenerationBusyError
+from prompt_forge.ai.admission import GenerationBusyError, PromptTooLongError
 from prompt_forge.common.thread_bridge import stream_in_thread
 from prompt_forge.prompt_templates.errors import TemplateNotFoundError
 from prompt_forge.prompts.conversations import chat as chat_turns
@@ -74,6 +74,7 @@ async def chat_completions(request):
         return exc.response()
     except (
         GenerationBusyError,
+        PromptTooLongError,
         PromptFailedError,
         PromptDeletedError,
         ConversationNotFoundError,

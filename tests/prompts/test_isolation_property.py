@@ -67,6 +67,9 @@ operations = st.one_of(
     st.tuples(st.just("v1"), users, picks, texts),
     st.tuples(st.just("drop conversation"), users, picks),
     st.tuples(st.just("export"), users, picks),
+    # Tags: set a conversation's (anyone's id), then list them.
+    st.tuples(st.just("tag"), users, picks, st.lists(st.sampled_from(WORDS), max_size=3)),
+    st.tuples(st.just("tags"), users),
 )
 
 
@@ -85,6 +88,11 @@ class World:
     conversation_owner: dict[int, int] = field(default_factory=dict)  # conversation id -> user index
     conversation_of: dict[int, int] = field(default_factory=dict)  # prompt id -> conversation id
     dropped: set[int] = field(default_factory=set)  # deleted conversations
+    tags: dict[int, set[str]] = field(default_factory=dict)  # conversation id -> its tags
+
+    def tag_counts(self, user: int) -> list[dict]:
+        counts = Counter(name for cid in self.own_conversations(user) for name in self.tags.get(cid, ()))
+        return [{"name": name, "count": counts[name]} for name in sorted(counts)]
 
     def live(self, user: int) -> set[int]:
         return {pid for pid, who in self.owner.items() if who == user and pid not in self.deleted}
@@ -266,6 +274,25 @@ def do_drop_conversation(world: World, stats: Counter, user: int, pick: int) -> 
         assert response.status_code == 404
 
 
+def do_tag(world: World, stats: Counter, user: int, pick: int, names: list[str]) -> None:
+    cid = world.pick_conversation(pick)
+    response = world.clients[user].patch(f"/conversations/{cid}/", {"tags": names}, format="json")
+    if cid in world.own_conversations(user):
+        assert response.status_code == 200
+        world.tags[cid] = set(names)
+        assert response.json()["tags"] == sorted(set(names))
+    else:
+        stats["foreign or missing conversations refused"] += 1
+        assert response.status_code == 404
+
+
+def do_tags(world: World, stats: Counter, user: int) -> None:
+    response = world.clients[user].get("/tags/")
+    assert response.status_code == 200
+    assert response.json() == world.tag_counts(user)  # only the user's own tags, counted on their own
+    stats["tag lists checked"] += 1
+
+
 def do_export(world: World, stats: Counter, user: int, pick: int) -> None:
     cid = world.pick_conversation(pick)
     response = world.clients[user].get(f"/conversations/{cid}/export", {"format": "json"})
@@ -293,6 +320,8 @@ ACTIONS = {
     "list": do_list,
     "similar": do_similar,
     "search": do_search,
+    "tag": do_tag,
+    "tags": do_tags,
 }
 
 

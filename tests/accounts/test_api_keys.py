@@ -72,7 +72,8 @@ def test_missing_scope_is_a_403_naming_it(make_user, client_for):
     assert reader.get("/prompts/").status_code == 200
     refused = reader.post("/prompts/", {"prompt": "hello"}, format="json")
     assert refused.status_code == 403
-    assert refused.json() == {"error": 'this API key lacks the scope "prompts:write"', "required_scope": "prompts:write"}
+    missing = 'this API key lacks the scope "prompts:write"'
+    assert refused.json() == {"error": missing, "required_scope": "prompts:write"}
     assert reader.get("/conversations/").json()["required_scope"] == "conversations"
     v1 = reader.get("/v1/models")
     assert v1.status_code == 403

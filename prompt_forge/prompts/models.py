@@ -5,9 +5,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from .conversations.models import Conversation
+from .conversations.models import Conversation, Tag
 
-__all__ = ["Conversation", "Prompt", "PromptEmbedding", "PromptMetadata"]
+__all__ = ["Conversation", "Prompt", "PromptEmbedding", "PromptMetadata", "Tag"]
 
 
 class Prompt(models.Model):

@@ -73,6 +73,9 @@ operations = st.one_of(
     st.tuples(st.just("key revoke"), users, picks),
     st.tuples(st.just("key list"), users),
     st.tuples(st.just("key use"), users, picks),
+    # Tags: set a conversation's (anyone's id), then list them.
+    st.tuples(st.just("tag"), users, picks, st.lists(st.sampled_from(WORDS), max_size=3)),
+    st.tuples(st.just("tags"), users),
 )
 
 
@@ -94,6 +97,11 @@ class World:
     key_owner: dict[int, int] = field(default_factory=dict)  # API key id -> user index
     key_secret: dict[int, str] = field(default_factory=dict)
     revoked: set[int] = field(default_factory=set)
+    tags: dict[int, set[str]] = field(default_factory=dict)  # conversation id -> its tags
+
+    def tag_counts(self, user: int) -> list[dict]:
+        counts = Counter(name for cid in self.own_conversations(user) for name in self.tags.get(cid, ()))
+        return [{"name": name, "count": counts[name]} for name in sorted(counts)]
 
     def live(self, user: int) -> set[int]:
         return {pid for pid, who in self.owner.items() if who == user and pid not in self.deleted}
@@ -279,6 +287,25 @@ def do_drop_conversation(world: World, stats: Counter, user: int, pick: int) -> 
         assert response.status_code == 404
 
 
+def do_tag(world: World, stats: Counter, user: int, pick: int, names: list[str]) -> None:
+    cid = world.pick_conversation(pick)
+    response = world.clients[user].patch(f"/conversations/{cid}/", {"tags": names}, format="json")
+    if cid in world.own_conversations(user):
+        assert response.status_code == 200
+        world.tags[cid] = set(names)
+        assert response.json()["tags"] == sorted(set(names))
+    else:
+        stats["foreign or missing conversations refused"] += 1
+        assert response.status_code == 404
+
+
+def do_tags(world: World, stats: Counter, user: int) -> None:
+    response = world.clients[user].get("/tags/")
+    assert response.status_code == 200
+    assert response.json() == world.tag_counts(user)  # only the user's own tags, counted on their own
+    stats["tag lists checked"] += 1
+
+
 def do_export(world: World, stats: Counter, user: int, pick: int) -> None:
     cid = world.pick_conversation(pick)
     response = world.clients[user].get(f"/conversations/{cid}/export", {"format": "json"})
@@ -310,6 +337,8 @@ ACTIONS = {
     "list": do_list,
     "similar": do_similar,
     "search": do_search,
+    "tag": do_tag,
+    "tags": do_tags,
 }
 
 

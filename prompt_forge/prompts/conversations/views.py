@@ -75,11 +75,14 @@ class ConversationListView(APIView):
                 archived=archived,
                 limit=limit,
                 template=params.get("template"),
+                tag=params.get("tag"),
             )
             return Response({"count": len(found), "results": ScoredConversationSerializer(found, many=True).data})
         paginator = ConversationPagination()
         page = paginator.paginate_queryset(
-            selectors.conversation_list(user_id=request.user.pk, archived=archived, template=params.get("template")),
+            selectors.conversation_list(
+                user_id=request.user.pk, archived=archived, template=params.get("template"), tag=params.get("tag")
+            ),
             request,
             view=self,
         )

@@ -27,6 +27,7 @@ class SearchView(APIView):
             model=params.get("model"),
             conversation=params.get("conversation"),
             status=params.get("status"),
+            tag=params.get("tag"),
         )
         hits = history_search(
             user_id=request.user.pk, query=params["q"], mode=Mode(params["mode"]), k=params["k"], filters=filters

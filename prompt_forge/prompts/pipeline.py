@@ -91,7 +91,7 @@ def answer(request: AnswerRequest, *, stream: bool, retry: Prompt | None = None)
     PromptNotRetriableError when `retry` cannot be claimed, and PromptFailedError (prompt kept,
     status failed, with the part of the answer already shown) when a model fails.
     """
-    check_prompt_tokens(get_generator(), _model_input(request), request.params)
+    _check_prompt_tokens(request)
     with generation_slots.slot():
         prompt = records.claim_for_retry(retry) if retry is not None else _save(request)
         pieces: list[str] = []
@@ -153,6 +153,15 @@ def _save(request: AnswerRequest) -> Prompt:
         source=source or None,
         placement=request.placement,
     )
+
+
+def _check_prompt_tokens(request: AnswerRequest) -> None:
+    """PromptTooLongError before anything is stored when the prompt is over its token budget."""
+    try:
+        generator = get_generator()
+    except ModelError:
+        return  # no model to count with: the prompt is saved and its failure reported as for any model error
+    check_prompt_tokens(generator, _model_input(request), request.params)
 
 
 def _model_input(request: AnswerRequest):

@@ -101,7 +101,8 @@ def _object(data) -> dict:
 
 def _model(data: dict) -> str:
     """A conversation's model: a configured name (UnknownModelError, 400, lists them), or ""/null: the default."""
-    return parse_model(data["model"] or None) or ""
+    value = data["model"]
+    return "" if value is None or value == "" else parse_model(value) or ""
 
 
 def parse_create(data) -> dict:

@@ -72,7 +72,7 @@ def test_sign_up_ask_search_delete_log_out_and_log_in(server_process, browser_pa
 
     # "Find similar" from a history entry searches with that entry's text.
     history.filter(has_text="sourdough").get_by_role("button", name="Find similar").click()
-    expect(page.get_by_label("Search your history by meaning")).to_have_value("How do I bake sourdough bread?")
+    expect(page.get_by_label("Search your prompts and answers")).to_have_value("How do I bake sourdough bread?")
     expect(results.first.locator(".prompt-text")).to_have_text("How do I bake sourdough bread?")
     expect(results.first.locator(".score")).to_have_text("similarity 1.00")
 

@@ -27,6 +27,7 @@ DEFAULTS = {
         "pgvector": "prompt_forge.search.pgvector_index.PgVectorIndex",
     },
     "CREDENTIAL_TYPES": [
+        "prompt_forge.accounts.authentication.ApiKeyCredential",
         "prompt_forge.accounts.authentication.JWTCredential",
     ],
 }

@@ -16,6 +16,8 @@ from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from prompt_forge.accounts.api_keys import TooManyKeysError
+from prompt_forge.accounts.scopes import KeysForbiddenError, MissingScopeError
 from prompt_forge.ai.admission import GenerationBusyError, PromptTooLongError
 from prompt_forge.ai.base import ModelError, UpstreamError, UpstreamTimeoutError
 from prompt_forge.ai.deadline import ModelTimeoutError
@@ -183,6 +185,23 @@ def _search_unavailable(exc: SearchUnavailableError) -> ErrorReply:
     )
 
 
+def _missing_scope(exc: MissingScopeError) -> ErrorReply:
+    return ErrorReply(
+        status=status.HTTP_403_FORBIDDEN,
+        body={"error": str(exc), "required_scope": exc.scope},
+        openai={"message": str(exc), "type": "permission_error", "code": "missing_scope", "required_scope": exc.scope},
+        socket={"type": "error", "error": str(exc), "required_scope": exc.scope},
+    )
+
+
+def _keys_forbidden(exc: KeysForbiddenError) -> ErrorReply:
+    return ErrorReply(status=status.HTTP_403_FORBIDDEN, body={"error": str(exc)})
+
+
+def _too_many_keys(exc: TooManyKeysError) -> ErrorReply:
+    return ErrorReply(status=status.HTTP_400_BAD_REQUEST, body={"error": str(exc), "limit": exc.limit})
+
+
 def _database_unavailable(exc: DatabaseError) -> ErrorReply:
     logger.error("database error: %s", exc)
     return ErrorReply(
@@ -193,6 +212,9 @@ def _database_unavailable(exc: DatabaseError) -> ErrorReply:
 # First match wins: subclasses before their bases.
 _TABLE: list[tuple[type[Exception], Callable[..., ErrorReply]]] = [
     (InvalidRequestError, _invalid),
+    (MissingScopeError, _missing_scope),
+    (KeysForbiddenError, _keys_forbidden),
+    (TooManyKeysError, _too_many_keys),
     (PromptTooLongError, _too_long),
     (ConversationNotFoundError, _conversation_not_found),
     (TemplateNotFoundError, _template_not_found),

@@ -26,6 +26,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 from prompt_forge.ai.base import Generation
 from prompt_forge.prompts.notifications import user_group
 from tests.fakes import FakeGenerator
+from tests.prompts import isolation_accounts as accounts_steps
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -67,6 +68,11 @@ operations = st.one_of(
     st.tuples(st.just("v1"), users, picks, texts),
     st.tuples(st.just("drop conversation"), users, picks),
     st.tuples(st.just("export"), users, picks),
+    # API keys: create, revoke and list (anyone's id); a key reads only its owner's data.
+    st.tuples(st.just("key create"), users),
+    st.tuples(st.just("key revoke"), users, picks),
+    st.tuples(st.just("key list"), users),
+    st.tuples(st.just("key use"), users, picks),
     # Tags: set a conversation's (anyone's id), then list them.
     st.tuples(st.just("tag"), users, picks, st.lists(st.sampled_from(WORDS), max_size=3)),
     st.tuples(st.just("tags"), users),
@@ -88,6 +94,9 @@ class World:
     conversation_owner: dict[int, int] = field(default_factory=dict)  # conversation id -> user index
     conversation_of: dict[int, int] = field(default_factory=dict)  # prompt id -> conversation id
     dropped: set[int] = field(default_factory=set)  # deleted conversations
+    key_owner: dict[int, int] = field(default_factory=dict)  # API key id -> user index
+    key_secret: dict[int, str] = field(default_factory=dict)
+    revoked: set[int] = field(default_factory=set)
     tags: dict[int, set[str]] = field(default_factory=dict)  # conversation id -> its tags
 
     def tag_counts(self, user: int) -> list[dict]:
@@ -106,6 +115,10 @@ class World:
 
     def pick_conversation(self, n: int) -> int:
         ids = sorted(self.conversation_owner)
+        return ids[n % len(ids)] if ids else 1
+
+    def pick_key(self, n: int) -> int:
+        ids = sorted(self.key_owner)
         return ids[n % len(ids)] if ids else 1
 
     def own_conversations(self, user: int) -> set[int]:
@@ -307,6 +320,10 @@ def do_export(world: World, stats: Counter, user: int, pick: int) -> None:
 
 
 ACTIONS = {
+    "key create": accounts_steps.do_key_create,
+    "key revoke": accounts_steps.do_key_revoke,
+    "key list": accounts_steps.do_key_list,
+    "key use": accounts_steps.do_key_use,
     "export": do_export,
     "turn": do_turn,
     "thread": do_thread,
@@ -401,5 +418,7 @@ def test_no_user_ever_receives_another_users_data(settings, django_user_model):
             "foreign or missing ids refused",
             "foreign or missing conversations refused",
             "turns checked",
+            "foreign or missing keys refused",
+            "key reads checked",
         ):
             assert stats[what] > 0, (what, stats)

@@ -5,6 +5,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from prompt_forge.accounts.scopes import CONVERSATION_SCOPES
+
 from . import selectors, tags
 from .api_docs import tag_delete_schema, tag_list_schema, tag_rename_schema
 from .errors import InvalidConversationRequestError
@@ -13,12 +15,16 @@ NOT_FOUND = {"detail": "Not found."}
 
 
 class TagListView(APIView):
+    required_scopes = CONVERSATION_SCOPES  # what an API key needs here
+
     @tag_list_schema
     def get(self, request: Request) -> Response:
         return Response(selectors.tag_counts(user_id=request.user.pk))
 
 
 class TagDetailView(APIView):
+    required_scopes = CONVERSATION_SCOPES  # what an API key needs here
+
     @tag_rename_schema
     def patch(self, request: Request, name: str) -> Response:
         data = request.data

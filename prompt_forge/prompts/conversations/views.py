@@ -9,6 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from prompt_forge.accounts.scopes import CONVERSATION_SCOPES
+
 from ..inputs import parse_prompt_request, parse_sampling
 from ..serializers import PromptSerializer, validate_query
 from ..throttles import PROMPT_THROTTLES
@@ -60,6 +62,8 @@ class ConversationListView(APIView):
     """GET: the caller's conversations (pinned first, then most recently updated), or ranked by `q`.
     POST: a new, empty conversation."""
 
+    required_scopes = CONVERSATION_SCOPES  # what an API key needs here
+
     @list_schema
     def get(self, request: Request) -> Response:
         params = validate_query(request.query_params, ListQuerySerializer)
@@ -97,6 +101,8 @@ class ConversationDetailView(APIView):
     """GET the conversation with its active path; PATCH its title, system, pinned, archived, active_turn;
     DELETE it with all its turns."""
 
+    required_scopes = CONVERSATION_SCOPES  # what an API key needs here
+
     @retrieve_schema
     @owned
     def get(self, request: Request, conversation) -> Response:
@@ -125,6 +131,8 @@ class ConversationDetailView(APIView):
 class TurnCreateView(APIView):
     """POST a new turn: answered with the conversation's earlier turns as context."""
 
+    required_scopes = CONVERSATION_SCOPES  # what an API key needs here
+
     throttle_classes = PROMPT_THROTTLES
 
     @turn_schema
@@ -147,6 +155,8 @@ class TurnCreateView(APIView):
 
 class TurnRegenerateView(APIView):
     """POST: a new answer to a turn's prompt, added as its sibling (and made active)."""
+
+    required_scopes = CONVERSATION_SCOPES  # what an API key needs here
 
     throttle_classes = PROMPT_THROTTLES
 

@@ -5,6 +5,10 @@ from pathlib import Path
 from .base import DATA_DIR
 from .env import env_float, env_int, env_str
 
+# Several named models (see prompt_forge/ai/catalog.py and README, "Several models"): JSON here, or the
+# path of a .json or .toml file. Empty: one model, from GENERATION_BACKEND and GENERATION_MODEL below.
+MODELS = env_str("MODELS", "")
+
 # Backend names map to classes in PROMPT_FORGE (prompt_forge/plugins.py); a dotted path works too.
 # "openvino" (or "engine"): OpenVINO GenAI's continuous batching in-process (prompt_forge/ai/openvino_engine);
 # "transformers": one plain `generate` call per request (any causal LM); "openai": a remote server.

@@ -95,7 +95,7 @@ def answer(request: AnswerRequest, *, stream: bool, retry: Prompt | None = None)
     status failed, with the part of the answer already shown) when a model fails.
     """
     chain = catalog.route(request.model)  # the model, then its fallbacks
-    _check_prompt_tokens(request, chain[0].name)
+    _check_prompt_tokens(chain[0].name, request)
     with generation_slots.slot(chain[0].name):
         prompt = records.claim_for_retry(retry) if retry is not None else _save(request)
         pieces: list[str] = []
@@ -146,6 +146,16 @@ def answer_now(request: AnswerRequest, *, retry: Prompt | None = None) -> Prompt
     raise RuntimeError("the answer pipeline ended without a result")
 
 
+def _check_prompt_tokens(model: str, request: AnswerRequest) -> None:
+    """Refuse a prompt over its token budget before anything is stored. A model that cannot load
+    cannot count: the prompt is then saved and fails like any other generation, so nothing typed is lost."""
+    try:
+        generator = get_generator(model)
+    except ModelError:
+        return
+    check_prompt_tokens(generator, _model_input(request), request.params)
+
+
 def _save(request: AnswerRequest) -> Prompt:
     source = {**(request.source or {}), **(request.tags or {})}
     if request.template is not None:
@@ -159,15 +169,6 @@ def _save(request: AnswerRequest) -> Prompt:
         source=source or None,
         placement=request.placement,
     )
-
-
-def _check_prompt_tokens(request: AnswerRequest, model: str) -> None:
-    """PromptTooLongError before anything is stored when the prompt is over its token budget."""
-    try:
-        generator = get_generator(model)
-    except ModelError:
-        return  # no model to count with: the prompt is saved and its failure reported as for any model error
-    check_prompt_tokens(generator, _model_input(request), request.params)
 
 
 def _model_input(request: AnswerRequest):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("prompt_forge.prompts.urls")),
     path("", include("prompt_forge.prompts.conversations.urls")),
     path("", include("prompt_forge.prompts.history.urls")),
+    path("", include("prompt_forge.prompts.feedback.urls")),
     path("", include("prompt_forge.prompt_templates.urls")),
     path("", include("prompt_forge.openai_api.urls")),
     *with_and_without_slash("api/schema", SpectacularAPIView.as_view(), name="schema"),

@@ -33,6 +33,7 @@ EXAMPLES = int(os.environ.get("ISOLATION_EXAMPLES", "1000"))
 USERS = 3
 MODEL = "HuggingFaceTB/SmolLM2-135M-Instruct"
 WORDS = ["river", "delta", "chess", "bread", "plants", "light", "stone", "music"]
+TEMPLATE_NAMES = ["summary", "haiku"]
 _answers = itertools.count(1)
 
 
@@ -63,6 +64,12 @@ operations = st.one_of(
     st.tuples(st.just("v1"), users, picks, texts),
     st.tuples(st.just("drop conversation"), users, picks),
     st.tuples(st.just("export"), users, picks),
+    # Templates (names shared between users), runs of them, ratings and template stats.
+    st.tuples(st.just("template"), users, st.sampled_from(TEMPLATE_NAMES), texts),
+    st.tuples(st.just("run template"), users, st.sampled_from(TEMPLATE_NAMES), texts),
+    st.tuples(st.just("read template"), users, st.sampled_from(TEMPLATE_NAMES)),
+    st.tuples(st.just("rate"), users, picks, st.sampled_from([1, -1])),
+    st.tuples(st.just("template stats"), users, st.sampled_from(TEMPLATE_NAMES)),
 )
 
 
@@ -81,6 +88,9 @@ class World:
     conversation_owner: dict[int, int] = field(default_factory=dict)  # conversation id -> user index
     conversation_of: dict[int, int] = field(default_factory=dict)  # prompt id -> conversation id
     dropped: set[int] = field(default_factory=set)  # deleted conversations
+    templates: dict[tuple[int, str], str] = field(default_factory=dict)  # (user, name) -> content
+    runs: dict[tuple[int, str], set[int]] = field(default_factory=dict)  # (user, name) -> prompt ids
+    ratings: dict[int, int] = field(default_factory=dict)  # prompt id -> rating
 
     def live(self, user: int) -> set[int]:
         return {pid for pid, who in self.owner.items() if who == user and pid not in self.deleted}
@@ -131,6 +141,8 @@ def do_create(world: World, stats: Counter, user: int, text: str, use_cache: boo
         source = cache["source_prompt_id"]
         assert source in world.live(user), f"cache hit on prompt {source} of user {world.owner.get(source)}"
         assert created["response"] == world.response[source]
+        down = {world.response[p] for p, r in world.ratings.items() if r == -1 and p in world.live(user)}
+        assert created["response"] not in down, "a down-rated answer was served from the cache"
     world.record(user, created)
     if push:
         world.pushes[user].append(pid)
@@ -257,7 +269,72 @@ def do_export(world: World, stats: Counter, user: int, pick: int) -> None:
         stats["turns checked"] += 1
 
 
+def do_template(world: World, stats: Counter, user: int, name: str, text: str) -> None:
+    content = f"{text} {{{{ topic }}}} by user {user}"
+    response = world.clients[user].post("/templates/", {"name": name, "content": content}, format="json")
+    if (user, name) in world.templates:
+        assert response.status_code == 409
+        return
+    assert response.status_code == 201, response.content
+    world.templates[(user, name)] = content
+
+
+def do_run_template(world: World, stats: Counter, user: int, name: str, topic: str) -> None:
+    body = {"template": name, "variables": {"topic": topic}, "use_cache": True}
+    response = world.clients[user].post("/prompts/", body, format="json")
+    if (user, name) not in world.templates:
+        stats["foreign or missing templates refused"] += 1
+        assert response.status_code == 404 and response.json() == {"detail": "template not found"}
+        return
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert created["text"] == world.templates[(user, name)].replace("{{ topic }}", topic)
+    assert created["response"] not in world.responses_of_others(user), "answer taken from another user"
+    world.record(user, created)
+    world.runs.setdefault((user, name), set()).add(created["id"])
+
+
+def do_read_template(world: World, stats: Counter, user: int, name: str) -> None:
+    response = world.clients[user].get(f"/templates/{name}/")
+    if (user, name) not in world.templates:
+        stats["foreign or missing templates refused"] += 1
+        assert response.status_code == 404
+        return
+    assert response.json()["versions"][0]["content"] == world.templates[(user, name)]
+    listed = world.clients[user].get("/templates/").json()["results"]
+    assert {item["name"] for item in listed} == {n for (u, n) in world.templates if u == user}
+
+
+def do_rate(world: World, stats: Counter, user: int, pick: int, rating: int) -> None:
+    pid = world.pick(pick)
+    response = world.clients[user].put(f"/prompts/{pid}/feedback/", {"rating": rating}, format="json")
+    if pid in world.live(user):
+        assert response.status_code == 200 and response.json()["rating"] == rating
+        world.ratings[pid] = rating
+    else:
+        stats["foreign or missing ids refused"] += 1
+        assert response.status_code == 404
+
+
+def do_template_stats(world: World, stats: Counter, user: int, name: str) -> None:
+    response = world.clients[user].get(f"/templates/{name}/stats/")
+    if (user, name) not in world.templates:
+        assert response.status_code == 404
+        return
+    rows = response.json()["stats"]
+    runs = {pid for pid in world.runs.get((user, name), set()) if pid not in world.deleted}
+    assert sum(row["count"] for row in rows) == len(runs), "stats counted another user's runs"
+    assert sum(row["up"] for row in rows) == sum(world.ratings.get(pid) == 1 for pid in runs)
+    assert sum(row["down"] for row in rows) == sum(world.ratings.get(pid) == -1 for pid in runs)
+    stats["template stats checked"] += 1
+
+
 ACTIONS = {
+    "template": do_template,
+    "run template": do_run_template,
+    "read template": do_read_template,
+    "rate": do_rate,
+    "template stats": do_template_stats,
     "export": do_export,
     "turn": do_turn,
     "thread": do_thread,
@@ -349,5 +426,7 @@ def test_no_user_ever_receives_another_users_data(settings, django_user_model):
             "foreign or missing ids refused",
             "foreign or missing conversations refused",
             "turns checked",
+            "foreign or missing templates refused",
+            "template stats checked",
         ):
             assert stats[what] > 0, (what, stats)

@@ -51,6 +51,7 @@ class SearchQuerySerializer(serializers.Serializer):
     model = serializers.CharField(required=False, max_length=200)
     conversation = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     status = serializers.ChoiceField(required=False, choices=Prompt.Status.values)
+    template = serializers.CharField(required=False, max_length=100)
 
     def validate_q(self, value: str) -> str:
         if len(value) > settings.SEARCH_QUERY_MAX_CHARS:

@@ -20,6 +20,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
+    # One name for each choice set that several fields share (else drf-spectacular warns, and
+    # `check --deploy --fail-level WARNING` fails).
+    "ENUM_NAME_OVERRIDES": {"TextPartEnum": ["prompt", "answer"]},
     "PREPROCESSING_HOOKS": ["prompt_forge.common.openapi.slash_paths_only"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

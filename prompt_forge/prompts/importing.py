@@ -22,6 +22,7 @@ from prompt_forge.search import changes
 from .conversations.turns import wrap_in_conversations
 from .inputs import InvalidRequestError, check_prompt_length
 from .models import Prompt, PromptEmbedding, PromptMetadata
+from .turn_vectors import embed_turns
 
 MODEL_NAME_MAX = 200
 
@@ -117,7 +118,8 @@ def import_batch(*, user_id: int, records: list[ImportRecord], embedder: Embedde
     records = new_records(user_id=user_id, records=records)
     if not records:
         return 0
-    vectors = embedder.embed([record.text for record in records])  # outside the transaction: it takes time
+    # Outside the transaction: it takes time. The answers too, so /search/ finds a turn by what it says.
+    vectors, answers = embed_turns(embedder, [record.text for record in records], [r.response for r in records])
     now = timezone.now()
     with transaction.atomic():
         prompts = Prompt.objects.bulk_create(
@@ -142,10 +144,16 @@ def import_batch(*, user_id: int, records: list[ImportRecord], embedder: Embedde
         )
         PromptEmbedding.objects.bulk_create(
             PromptEmbedding(
-                prompt=prompt, user_id=user_id, model_name=embedder.model_name, vector=PromptEmbedding.encode(vector)
+                prompt=prompt,
+                user_id=user_id,
+                model_name=embedder.model_name,
+                vector=PromptEmbedding.encode(vector),
+                answer_vector=PromptEmbedding.encode_optional(answer),
             )
-            for prompt, vector in zip(prompts, vectors, strict=True)
+            for prompt, vector, answer in zip(prompts, vectors, answers, strict=True)
         )
         documents = [changes.Document(prompt.text, prompt.response) for prompt in prompts]
-        changes.record_upserts(user_id, [prompt.pk for prompt in prompts], vectors, documents=documents)
+        changes.record_upserts(
+            user_id, [prompt.pk for prompt in prompts], vectors, answer_vectors=answers, documents=documents
+        )
     return len(prompts)

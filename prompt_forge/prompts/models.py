@@ -45,13 +45,16 @@ class Prompt(models.Model):
 
 
 class PromptEmbedding(models.Model):
-    """The prompt's embedding, stored as raw little-endian float32 bytes (same on SQLite and PostgreSQL)."""
+    """The prompt's embedding, stored as raw little-endian float32 bytes (same on SQLite and PostgreSQL),
+    and its answer's, by the same model (null while there is no answer text): /search/ finds a turn by
+    what its answer says too."""
 
     prompt = models.OneToOneField(Prompt, on_delete=models.CASCADE, related_name="embedding")
     # Denormalised owner so the search index can be checked and rebuilt per user without a join.
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     model_name = models.CharField(max_length=200)
     vector = models.BinaryField()
+    answer_vector = models.BinaryField(null=True, blank=True)
 
     class Meta:
         # Covers the per-user, per-model count and id sum the search index is verified against.
@@ -63,6 +66,10 @@ class PromptEmbedding(models.Model):
     @staticmethod
     def encode(vector: np.ndarray) -> bytes:
         return np.asarray(vector, dtype="<f4").tobytes()
+
+    @staticmethod
+    def encode_optional(vector: np.ndarray | None) -> bytes | None:
+        return None if vector is None else PromptEmbedding.encode(vector)
 
     def as_array(self) -> np.ndarray:
         return np.frombuffer(bytes(self.vector), dtype="<f4")

@@ -33,6 +33,7 @@ from .conversations.turns import Placement
 from .errors import PromptFailedError
 from .inputs import TemplateUse
 from .models import Prompt
+from .turn_vectors import embed_turns
 
 CANCELLED_REASON = "cancelled: the client went away before the answer was complete"
 
@@ -78,6 +79,7 @@ class _Embedded:
     model_name: str
     vector: np.ndarray
     ms: float
+    answer_vector: np.ndarray | None = None
 
 
 def answer(request: AnswerRequest, *, stream: bool, retry: Prompt | None = None) -> Iterator[StreamEvent]:
@@ -113,7 +115,7 @@ def answer(request: AnswerRequest, *, stream: bool, retry: Prompt | None = None)
     # The stored answer is exactly what the client was shown.
     response = "".join(pieces)
     try:
-        embedded = embedded or _embed(prompt.text)
+        embedded = _embed(prompt.text, response, known=embedded)
     except ModelError as exc:
         raise _failed(prompt, exc, partial_response=response) from exc
     stored = records.store_answer(
@@ -123,6 +125,7 @@ def answer(request: AnswerRequest, *, stream: bool, retry: Prompt | None = None)
         details={**details, "embedding_model": embedded.model_name, "embedding_ms": embedded.ms},
         embedding_model=embedded.model_name,
         vector=embedded.vector,
+        answer_vector=embedded.answer_vector,
         send_via_websocket=request.send_via_websocket,
     )
     yield StreamDone(stored, generation)
@@ -185,11 +188,16 @@ def _generate(request: AnswerRequest, prompt: Prompt, pieces: list[str], *, stre
     return result
 
 
-def _embed(text: str) -> _Embedded:
+def _embed(text: str, response: str = "", *, known: _Embedded | None = None) -> _Embedded:
+    """The prompt's vector (reused when `known`) and, for a non-empty response, the answer's: one batch."""
     embedder = get_embedder()
     started = time.perf_counter()
-    vector = embedder.embed([text])[0]
-    return _Embedded(embedder.model_name, vector, round((time.perf_counter() - started) * 1000, 1))
+    if known is not None:
+        answer = embedder.embed([response])[0] if response else None
+        ms = known.ms + (time.perf_counter() - started) * 1000
+        return _Embedded(known.model_name, known.vector, round(ms, 1), answer)
+    vectors, answers = embed_turns(embedder, [text], [response])
+    return _Embedded(embedder.model_name, vectors[0], round((time.perf_counter() - started) * 1000, 1), answers[0])
 
 
 def _from_cache(user_id: int, vector: np.ndarray) -> tuple[Generation | None, dict]:

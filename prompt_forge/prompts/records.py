@@ -102,6 +102,7 @@ def store_answer(
     embedding_model: str,
     vector: np.ndarray,
     send_via_websocket: bool,
+    answer_vector: np.ndarray | None = None,
 ) -> Prompt:
     """Store the answer and embedding in one short transaction; index it, and push it on commit.
 
@@ -114,11 +115,19 @@ def store_answer(
         if not Prompt.objects.filter(pk=prompt.pk).update(response=response, status=prompt.status):
             raise PromptDeletedError()
         PromptEmbedding.objects.create(
-            prompt=prompt, user_id=user_id, model_name=embedding_model, vector=PromptEmbedding.encode(vector)
+            prompt=prompt,
+            user_id=user_id,
+            model_name=embedding_model,
+            vector=PromptEmbedding.encode(vector),
+            answer_vector=PromptEmbedding.encode_optional(answer_vector),
         )
         PromptMetadata.objects.filter(prompt=prompt).update(model_used=model_used, extra_info=info)
         changes.record_upserts(
-            user_id, [prompt.pk], vector.reshape(1, -1), documents=[changes.Document(prompt.text, response)]
+            user_id,
+            [prompt.pk],
+            vector.reshape(1, -1),
+            answer_vectors=[answer_vector],
+            documents=[changes.Document(prompt.text, response)],
         )
         turns.answered(prompt)  # after a conversation's first answer, the model names it
         if send_via_websocket:

@@ -15,22 +15,30 @@ from .models import Prompt, PromptEmbedding
 
 
 class EmbeddingStore:
-    table = VectorTable(
-        name=PromptEmbedding._meta.db_table,
-        id_column="prompt_id",
-        user_column="user_id",
-        model_column="model_name",
-        vector_column="vector",
-    )
+    """The prompts' vectors (`column="vector"`) or their answers' (`column="answer_vector"`)."""
+
+    def __init__(self, column: str = "vector") -> None:
+        self.column = column
+        self.table = VectorTable(
+            name=PromptEmbedding._meta.db_table,
+            id_column="prompt_id",
+            user_column="user_id",
+            model_column="model_name",
+            vector_column=column,
+            index_column="vec" if column == "vector" else "answer_vec",
+        )
+
+    def _rows(self, **conditions):
+        return PromptEmbedding.objects.filter(**conditions, **{f"{self.column}__isnull": False})
 
     def fingerprint(self, user_id: int, model_name: str) -> Fingerprint:
-        totals = PromptEmbedding.objects.filter(user_id=user_id, model_name=model_name).aggregate(
+        totals = self._rows(user_id=user_id, model_name=model_name).aggregate(
             count=Count("prompt_id"), id_sum=Sum("prompt_id")
         )
         return Fingerprint(count=totals["count"], id_sum=totals["id_sum"] or 0)
 
     def vectors(self, user_id: int, model_name: str) -> tuple[list[int], np.ndarray]:
-        rows = PromptEmbedding.objects.filter(user_id=user_id, model_name=model_name).values_list("prompt_id", "vector")
+        rows = self._rows(user_id=user_id, model_name=model_name).values_list("prompt_id", self.column)
         ids: list[int] = []
         chunks: list[bytes] = []
         for prompt_id, vector in rows.iterator(chunk_size=5000):
@@ -39,9 +47,7 @@ class EmbeddingStore:
         return ids, matrix_of(chunks)
 
     def vectors_of(self, ids: Sequence[int], model_name: str) -> dict[int, bytes]:
-        rows = PromptEmbedding.objects.filter(prompt_id__in=ids, model_name=model_name).values_list(
-            "prompt_id", "vector"
-        )
+        rows = self._rows(prompt_id__in=ids, model_name=model_name).values_list("prompt_id", self.column)
         return {prompt_id: bytes(vector) for prompt_id, vector in rows}
 
     def documents(self, user_id: int) -> Iterator[tuple[int, Document]]:

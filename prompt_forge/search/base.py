@@ -57,7 +57,8 @@ class VectorTable:
     id_column: str
     user_column: str
     model_column: str
-    vector_column: str
+    vector_column: str  # may be NULL (a turn without an answer has no answer vector)
+    index_column: str = "vec"  # pgvector's copy of vector_column, for search in place
 
 
 @dataclass(frozen=True)

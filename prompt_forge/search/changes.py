@@ -13,21 +13,32 @@ from django.db import transaction
 from . import journal, keyword_index
 from .base import Document
 from .models import IndexChange
-from .registry import get_index, get_store
+from .registry import ANSWER, PROMPT, get_index, get_store
 
 __all__ = ["Document", "rebuild_keywords", "record_removals", "record_upserts"]
 
 
 def record_upserts(
-    user_id: int, ids: Sequence[int], vectors: np.ndarray, *, documents: Sequence[Document] | None = None
+    user_id: int,
+    ids: Sequence[int],
+    vectors: np.ndarray,
+    *,
+    answer_vectors: Sequence[np.ndarray | None] | None = None,
+    documents: Sequence[Document] | None = None,
 ) -> None:
-    """These prompts of the user now have these vectors (one row each, in order) and, when given, these
-    words (prompt and answer); without `documents` their words are unchanged."""
+    """These prompts of the user now have these vectors (one row each, in order), their answers these
+    (None: no answer text), and, when given, these words (prompt and answer; else unchanged)."""
     ids = list(ids)
     if not ids:
         return
     journal.record(user_id=user_id, prompt_ids=ids, op=IndexChange.Op.UPSERT)
-    get_index().write(user_id=user_id, ids=ids, vectors=vectors)
+    get_index(PROMPT).write(user_id=user_id, ids=ids, vectors=vectors)
+    pairs = zip(ids, answer_vectors, strict=True) if answer_vectors is not None else ()
+    answered = [(pid, vector) for pid, vector in pairs if vector is not None]
+    if answered:
+        get_index(ANSWER).write(
+            user_id=user_id, ids=[pid for pid, _v in answered], vectors=np.vstack([v for _pid, v in answered])
+        )
     if documents is not None:
         keyword_index.write(user_id=user_id, ids=ids, documents=documents)
 

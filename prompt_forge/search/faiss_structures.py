@@ -14,6 +14,7 @@ import faiss
 import numpy as np
 
 TRAINING_POINTS_PER_LIST = 64
+EXACT_AMONG = 20_000  # a filter keeping at most this many ids is searched exactly
 
 
 def exact(dimensions: int) -> faiss.Index:
@@ -88,8 +89,9 @@ def search_among(index: faiss.Index, query: np.ndarray, k: int, allowed: np.ndar
     """The k nearest of the `allowed` ids only (a filter), complete whenever k of them are in the index.
 
     FAISS skips every other id during the scan (an id selector), so a filter keeping 1% of the vectors
-    still yields k hits. An approximate index probes its usual clusters first and, when they hold
-    fewer than k allowed ids, scans every cluster: exact for the filtered set.
+    still yields k hits. An approximate index scans every cluster for a small candidate set (exact: a
+    distance is computed for the allowed ids only); for a large one it probes its usual clusters and
+    scans them all only when those held fewer than k allowed ids.
     """
     k = min(k, int(allowed.size), index.ntotal)
     if k < 1:
@@ -97,7 +99,9 @@ def search_among(index: faiss.Index, query: np.ndarray, k: int, allowed: np.ndar
     selector = faiss.IDSelectorBatch(allowed)
     if not is_approximate(index):
         return index.search(query, k, params=faiss.SearchParameters(sel=selector))
-    scores, ids = index.search(query, k, params=faiss.SearchParametersIVF(sel=selector, nprobe=index.nprobe))
-    if int((ids[0] != -1).sum()) < k and index.nprobe < index.nlist:
+    small = allowed.size <= max(EXACT_AMONG, index.ntotal // 5)
+    nprobe = index.nlist if small else index.nprobe
+    scores, ids = index.search(query, k, params=faiss.SearchParametersIVF(sel=selector, nprobe=nprobe))
+    if int((ids[0] != -1).sum()) < k and nprobe < index.nlist:
         scores, ids = index.search(query, k, params=faiss.SearchParametersIVF(sel=selector, nprobe=index.nlist))
     return scores, ids

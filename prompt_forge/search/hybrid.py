@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from prompt_forge.ai.registry import get_embedder
 
 from . import keyword_index
-from .registry import get_index
+from .registry import ANSWER, PROMPT, get_index
 
 RRF_K = 60
 
@@ -31,7 +31,7 @@ class RankedHit:
     keyword_rank: int | None = None  # 1 = best keyword match; None: not among the keyword matches
     semantic_rank: int | None = None  # 1 = closest in meaning; None: not among the nearest
     similarity: float | None = None  # cosine similarity to the query, when found by meaning
-    semantic_fields: tuple[str, ...] = field(default_factory=tuple)  # "prompt"/"answer" vectors that were near
+    semantic_fields: tuple[str, ...] = field(default_factory=tuple)  # "prompt" or "answer": the nearer vector
 
 
 def depth_for(k: int) -> int:
@@ -48,10 +48,17 @@ def fuse(rankings: list[list[int]]) -> dict[int, float]:
 
 
 def _semantic(*, user_id: int, query: str, depth: int, allowed: list[int] | None) -> list[tuple[int, float, tuple]]:
-    """(prompt id, cosine, which vectors matched), best first."""
+    """(prompt id, cosine, which vector), best first: a turn is as close as the nearer of its prompt's
+    vector and its answer's."""
     vector = get_embedder().embed([query])[0]
-    hits = get_index().search(user_id=user_id, vector=vector, k=depth, allowed=allowed)
-    return [(hit.prompt_id, hit.score, ("prompt",)) for hit in hits]
+    best: dict[int, float] = {}
+    fields: dict[int, tuple[str, ...]] = {}
+    for kind in (PROMPT, ANSWER):
+        for hit in get_index(kind).search(user_id=user_id, vector=vector, k=depth, allowed=allowed):
+            if hit.score > best.get(hit.prompt_id, -2.0):  # the nearer of the two says what matched
+                best[hit.prompt_id], fields[hit.prompt_id] = hit.score, (kind,)
+    ranked = sorted(best, key=lambda prompt_id: (-best[prompt_id], prompt_id))[:depth]
+    return [(prompt_id, best[prompt_id], fields[prompt_id]) for prompt_id in ranked]
 
 
 def search(*, user_id: int, query: str, mode: Mode, k: int, candidates: QuerySet | None = None) -> list[RankedHit]:

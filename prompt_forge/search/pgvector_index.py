@@ -54,7 +54,7 @@ def _sql(template: str, table: VectorTable) -> str:
         id=table.id_column,
         user=table.user_column,
         model=table.model_column,
-        vec=pgvector_schema.COLUMN,
+        vec=table.index_column,
     )
 
 

@@ -15,7 +15,6 @@ from .base import VectorTable
 
 logger = logging.getLogger(__name__)
 
-COLUMN = "vec"
 DIMENSIONS = 384
 _CREATE = "CREATE EXTENSION IF NOT EXISTS vector"
 INSTALL_HINT = (
@@ -25,7 +24,7 @@ INSTALL_HINT = (
 
 
 def index_name(table: VectorTable) -> str:
-    return f"{table.name}_{COLUMN}_hnsw"
+    return f"{table.name}_{table.index_column}_hnsw"
 
 
 def missing(connection, table: VectorTable) -> str | None:
@@ -44,10 +43,10 @@ def missing(connection, table: VectorTable) -> str | None:
             )
         cursor.execute(
             "SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = %s",
-            [table.name, COLUMN],
+            [table.name, table.index_column],
         )
         if cursor.fetchone() is None:
-            return f"the {table.name}.{COLUMN} column is missing: run `python manage.py rebuild_index`"
+            return f"the {table.name}.{table.index_column} column is missing: run `python manage.py rebuild_index`"
     return None
 
 
@@ -55,9 +54,10 @@ def ensure(connection, table: VectorTable) -> None:
     """Create the extension, the column and the HNSW cosine index if they are not there yet."""
     with connection.cursor() as cursor:
         cursor.execute(_CREATE)
-        cursor.execute(f"ALTER TABLE {table.name} ADD COLUMN IF NOT EXISTS {COLUMN} vector({DIMENSIONS})")
+        cursor.execute(f"ALTER TABLE {table.name} ADD COLUMN IF NOT EXISTS {table.index_column} vector({DIMENSIONS})")
         cursor.execute(
-            f"CREATE INDEX IF NOT EXISTS {index_name(table)} ON {table.name} USING hnsw ({COLUMN} vector_cosine_ops)"
+            f"CREATE INDEX IF NOT EXISTS {index_name(table)} ON {table.name} "
+            f"USING hnsw ({table.index_column} vector_cosine_ops)"
         )
 
 
@@ -66,7 +66,7 @@ def drop(connection, table: VectorTable) -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute(f"DROP INDEX IF EXISTS {index_name(table)}")
-        cursor.execute(f"ALTER TABLE {table.name} DROP COLUMN IF EXISTS {COLUMN}")
+        cursor.execute(f"ALTER TABLE {table.name} DROP COLUMN IF EXISTS {table.index_column}")
 
 
 def literal(vector: np.ndarray) -> str:
@@ -80,7 +80,7 @@ def store(connection, table: VectorTable, ids: list[int], vectors: np.ndarray) -
         return
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table.name} AS e SET {COLUMN} = v.vec::vector "
+            f"UPDATE {table.name} AS e SET {table.index_column} = v.vec::vector "
             f"FROM unnest(%s::bigint[], %s::text[]) AS v(id, vec) WHERE e.{table.id_column} = v.id",
             [list(ids), [literal(row) for row in vectors]],
         )
@@ -94,6 +94,7 @@ def backfill(connection, table: VectorTable, *, user_id: int, model_name: str, b
             cursor.execute(
                 f"SELECT {table.id_column}, {table.vector_column} FROM {table.name} "
                 f"WHERE {table.user_column} = %s AND {table.model_column} = %s AND {table.id_column} > %s "
+                f"AND {table.vector_column} IS NOT NULL "
                 f"ORDER BY {table.id_column} LIMIT %s",
                 [user_id, model_name, last_id, batch_size],
             )
@@ -124,7 +125,8 @@ def migrate(connection, table: VectorTable) -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT DISTINCT {table.user_column}, {table.model_column} FROM {table.name} WHERE {COLUMN} IS NULL"
+            f"SELECT DISTINCT {table.user_column}, {table.model_column} FROM {table.name} "
+            f"WHERE {table.index_column} IS NULL AND {table.vector_column} IS NOT NULL"
         )
         pending = cursor.fetchall()
     for user_id, model_name in pending:

@@ -1,6 +1,6 @@
 """Whether the search index can serve requests, for /readyz."""
 
-from .registry import get_index
+from .registry import all_indexes
 from .warmup import warmup_pending
 
 
@@ -12,7 +12,7 @@ def index_problem() -> str | None:
     if warmup_pending():
         return "search index: loading persisted indexes"
     try:
-        reason = get_index().problem()
+        reason = next((found for index in all_indexes() if (found := index.problem())), None)
     except Exception as exc:  # noqa: BLE001 - any failure to build or check the index means not ready
         reason = str(exc) or type(exc).__name__
     return f"search index: {reason}" if reason else None

@@ -1,4 +1,9 @@
-"""The process-wide vector index, built from settings on first use (and again after they change)."""
+"""The process-wide vector indexes, built from settings on first use (and again after they change).
+
+One per kind of vector: PROMPT (each prompt's text, the index /prompts/similar/ and the cache use)
+and ANSWER (each answer's text, beside it for /search/). Same backend, same per-user structure,
+same change log; the answer index lives in its own files, or its own pgvector column.
+"""
 
 import atexit
 import re
@@ -14,60 +19,67 @@ from prompt_forge.plugins import plugins
 from .base import VectorIndex, VectorStore
 from .journal import ChangeLogSource
 
+PROMPT = "prompt"
+ANSWER = "answer"
 _lock = threading.Lock()
-_index: VectorIndex | None = None
-_store: VectorStore | None = None
+_indexes: dict[str, VectorIndex] = {}
+_stores: dict[str, VectorStore] = {}
 
 EMBEDDING_DIMENSIONS = 384
 # A change to any of these builds a new index on next use (the embedder's name selects its files).
 INDEX_SETTINGS = {"VECTOR_BACKEND", "VECTOR_BACKEND_OPTIONS", "DATA_DIR", "PROMPT_FORGE", *MODEL_SETTINGS}
 
 
-def use_vector_store(store: VectorStore) -> None:
-    """Called once by the package that stores the vectors (prompts, in its AppConfig.ready)."""
-    global _store
-    _store = store
+def use_vector_store(store: VectorStore, *, kind: str = PROMPT) -> None:
+    """Called once per kind by the package that stores the vectors (prompts, in its AppConfig.ready)."""
+    _stores[kind] = store
 
 
-def get_store() -> VectorStore:
-    if _store is None:
-        raise ImproperlyConfigured("no vector store registered with search (prompts registers one when ready)")
-    return _store
+def get_store(kind: str = PROMPT) -> VectorStore:
+    store = _stores.get(kind)
+    if store is None:
+        raise ImproperlyConfigured(f"no {kind} vector store registered with search (prompts registers them)")
+    return store
 
 
 def _slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
 
 
-def _build() -> VectorIndex:
-    if _store is None:
-        raise ImproperlyConfigured("no vector store registered with search (prompts registers one when ready)")
+def _build(kind: str) -> VectorIndex:
+    store = get_store(kind)
     backend = plugins.resolve("VECTOR_BACKENDS", settings.VECTOR_BACKEND)
     # Only vectors of the embedder in use are comparable with its queries.
     model_name = get_embedder().model_name
+    directory = settings.DATA_DIR / "index" / settings.VECTOR_BACKEND / _slug(model_name)
     return backend(
-        directory=settings.DATA_DIR / "index" / settings.VECTOR_BACKEND / _slug(model_name),
+        directory=directory if kind == PROMPT else directory / f"{kind}s",
         dimensions=EMBEDDING_DIMENSIONS,
-        source=ChangeLogSource(_store),
+        source=ChangeLogSource(store),
         model_name=model_name,
         **settings.VECTOR_BACKEND_OPTIONS.get(settings.VECTOR_BACKEND, {}),
     )
 
 
-def get_index() -> VectorIndex:
-    global _index
-    if _index is None:
+def get_index(kind: str = PROMPT) -> VectorIndex:
+    index = _indexes.get(kind)
+    if index is None:
         with _lock:
-            if _index is None:
-                _index = _build()
-    return _index
+            index = _indexes.get(kind)
+            if index is None:
+                index = _indexes[kind] = _build(kind)
+    return index
+
+
+def all_indexes() -> list[VectorIndex]:
+    """Every kind's index (built if need be), prompts first."""
+    return [get_index(kind) for kind in _stores]
 
 
 def _forget_index() -> None:
-    """Drop the index; the next use builds one from the current settings (as a restart would)."""
-    global _index
+    """Drop the indexes; the next use builds them from the current settings (as a restart would)."""
     with _lock:
-        _index = None
+        _indexes.clear()
 
 
 on_settings_change(INDEX_SETTINGS, _forget_index)
@@ -76,6 +88,5 @@ on_settings_change(INDEX_SETTINGS, _forget_index)
 @atexit.register
 def _flush_on_exit() -> None:
     # Snapshots are written every few changes; the rest is written when the process exits cleanly.
-    index = _index
-    if index is not None:
+    for index in list(_indexes.values()):
         index.flush()

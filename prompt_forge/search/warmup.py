@@ -7,7 +7,7 @@ import time
 from django.conf import settings
 from django.db import connections
 
-from .registry import get_index
+from .registry import all_indexes
 
 logger = logging.getLogger(__name__)
 
@@ -22,9 +22,9 @@ def warmup_pending() -> bool:
 
 def _warm() -> None:
     try:
-        index = get_index()  # loads the embedding model first: its name selects the index
+        indexes = all_indexes()  # loads the embedding model first: its name selects the indexes
         started = time.perf_counter()
-        vectors = index.warm()
+        vectors = sum(index.warm() for index in indexes)
         logger.info("search index ready: %d vectors loaded in %.2f s", vectors, time.perf_counter() - started)
     except Exception:  # noqa: BLE001 - searches load lazily and report the failure themselves
         logger.exception("search index warm-up failed")

@@ -147,3 +147,50 @@ def test_pgvector_sees_new_and_deleted_prompts_at_once(servers):
     assert top == prompt_id and score > 0.8
     assert carol.http.delete(f"/prompts/{prompt_id}/").status_code == 204
     assert neighbours(with_pgvector, carol, "baking sourdough bread") == []
+
+
+def search(server: LiveServer, user: ApiUser, **params) -> list[dict]:
+    response = httpx.get(f"{server.url}/search/", params=params, headers=user.http.headers, timeout=60)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_a_one_percent_filter_still_returns_k_hits_on_pgvector_and_faiss(servers, tmp_path):
+    with_pgvector, with_faiss = servers
+    dave = ApiUser(with_pgvector, "pgv_dave")
+    path = tmp_path / "dave.jsonl"
+    lines = []
+    for n in range(2000):  # 1% (20 turns) answered by a rare model
+        topic = TOPICS[n % len(TOPICS)]
+        model = "rare-model" if n % 100 == 7 else "common-model"
+        lines.append(json.dumps({"prompt": f"{topic} (note {n})", "response": f"About {topic}", "model_used": model}))
+    path.write_text("\n".join(lines) + "\n")
+    subprocess.run(
+        [sys.executable, "manage.py", "import_prompts", str(path), "--user", dave.username, "-v0"],
+        cwd=REPO,
+        env=with_pgvector.env,
+        check=True,
+    )
+    for server in (with_pgvector, with_faiss):
+        for mode in ("semantic", "hybrid"):
+            hits = search(server, dave, q="bread baking", mode=mode, model="rare-model", k=10)
+            assert len(hits) == 10, (server, mode)
+            assert {hit["metadata"]["model_used"] for hit in hits} == {"rare-model"}
+    assert [h["id"] for h in search(with_pgvector, dave, q="bread", mode="semantic", model="rare-model", k=20)] == [
+        h["id"] for h in search(with_faiss, dave, q="bread", mode="semantic", model="rare-model", k=20)
+    ]
+
+
+def test_search_finds_codes_and_answers_on_postgresql(servers, database):
+    with_pgvector, _ = servers
+    erin = ApiUser(with_pgvector, "pgv_erin")
+    created = erin.http.post("/prompts/", json={"prompt": "The deploy failed with E1107-KX in parse_config"})
+    assert created.status_code == 201, created.text
+    erin.http.post("/prompts/", json={"prompt": "Explain photosynthesis"})
+    hit = search(with_pgvector, erin, q="E1107-KX", mode="keyword")[0]
+    assert hit["id"] == created.json()["id"] and hit["snippet"]["highlights"]
+    assert [h["id"] for h in search(with_pgvector, erin, q="parse_config", mode="keyword")] == [created.json()["id"]]
+    # The fake model answers "Answer to: <prompt>": "answer" is in answers only.
+    assert {tuple(h["matched"]) for h in search(with_pgvector, erin, q="answer", mode="keyword")} == {("answer",)}
+    (row,) = psql(database, "SELECT count(*) FROM prompts_promptembedding WHERE answer_vec IS NOT NULL")
+    assert row[0] > 0

@@ -57,6 +57,10 @@ operations = st.one_of(
     st.tuples(st.just("retry"), users, picks),
     st.tuples(st.just("list"), users),
     st.tuples(st.just("similar"), users, texts, st.integers(1, 10)),
+    # /search/: any mode, optionally filtered to a conversation (anyone's id).
+    st.tuples(
+        st.just("search"), users, texts, st.sampled_from(["hybrid", "semantic", "keyword"]), st.one_of(st.none(), picks)
+    ),
     # Conversations: continue, read, search, export and delete one (anyone's id), /v1 naming one.
     st.tuples(st.just("turn"), users, picks, texts),
     st.tuples(st.just("thread"), users, picks),
@@ -192,6 +196,24 @@ def do_similar(world: World, stats: Counter, user: int, query: str, k: int) -> N
     for item in results:
         check_prompt(world, user, item)
     stats["search results checked"] += len(results)
+
+
+def do_search(world: World, stats: Counter, user: int, query: str, mode: str, pick: int | None) -> None:
+    params = {"q": query, "mode": mode, "k": 10}
+    if pick is not None:
+        params["conversation"] = world.pick_conversation(pick)
+    response = world.clients[user].get("/search/", params)
+    assert response.status_code == 200
+    results = response.json()
+    assert len(results) <= 10
+    if pick is not None and world.conversation_owner.get(params["conversation"]) != user:
+        assert results == []  # another user's conversation filters everything out
+    for item in results:
+        check_prompt(world, user, item)
+        snippet = item["snippet"]
+        source = world.text[item["id"]] if snippet["field"] == "prompt" else world.response[item["id"]]
+        assert snippet["text"] in source  # the snippet is of the user's own turn
+    stats["search hits checked"] += len(results)
 
 
 def do_turn(world: World, stats: Counter, user: int, pick: int, text: str) -> None:
@@ -347,6 +369,7 @@ ACTIONS = {
     "retry": do_retry,
     "list": do_list,
     "similar": do_similar,
+    "search": do_search,
 }
 
 

@@ -11,6 +11,7 @@ from prompt_forge.ai.base import Embedder
 from prompt_forge.search import changes
 
 from ..models import Prompt, PromptEmbedding, PromptMetadata
+from ..turn_vectors import embed_turns
 from .models import Conversation
 
 
@@ -39,7 +40,7 @@ def store_given_turns(
     Embedding happens before the transaction; the conversation (saved here when new), rows, embeddings
     and search change log are written together. `active` (an index into `turns`) becomes the active leaf.
     """
-    vectors = embedder.embed([turn.text for turn in turns]) if turns else None
+    vectors, answers = embed_turns(embedder, [turn.text for turn in turns], [turn.response for turn in turns])
     user_id, now = conversation.user_id, timezone.now()
     updated_at = now if conversation.pk is not None else conversation.updated_at
     with transaction.atomic():
@@ -69,14 +70,18 @@ def store_given_turns(
         )
         PromptEmbedding.objects.bulk_create(
             PromptEmbedding(
-                prompt=prompt, user_id=user_id, model_name=embedder.model_name, vector=PromptEmbedding.encode(vector)
+                prompt=prompt,
+                user_id=user_id,
+                model_name=embedder.model_name,
+                vector=PromptEmbedding.encode(vector),
+                answer_vector=PromptEmbedding.encode_optional(answer),
             )
-            for prompt, vector in zip(created, vectors if vectors is not None else [], strict=True)
+            for prompt, vector, answer in zip(created, vectors, answers, strict=True)
         )
         if created:
             ids = [prompt.pk for prompt in created]
             documents = [changes.Document(prompt.text, prompt.response) for prompt in created]
-            changes.record_upserts(user_id, ids, vectors, documents=documents)
+            changes.record_upserts(user_id, ids, vectors, answer_vectors=answers, documents=documents)
             leaf = created[active if active is not None else -1]
             Conversation.objects.filter(pk=conversation.pk).update(active_turn=leaf, updated_at=updated_at)
     return created

@@ -128,3 +128,50 @@ def test_bad_input_is_a_clear_400(history, client_for, params, message):
 
 def test_search_needs_a_token(client):
     assert client.get("/search/", {"q": "x"}).status_code == 401
+
+
+def imported(user, pairs: list[tuple[str, str]]) -> list[int]:
+    from prompt_forge.ai.registry import get_embedder
+    from prompt_forge.prompts.importing import ImportRecord, import_batch
+    from prompt_forge.prompts.models import Prompt
+
+    records = [
+        ImportRecord(line=n, text=t, response=r, created_at=None, model_used="m") for n, (t, r) in enumerate(pairs)
+    ]
+    import_batch(user_id=user.pk, records=records, embedder=get_embedder(), source="test")
+    return list(Prompt.objects.filter(user=user).order_by("pk").values_list("pk", flat=True))
+
+
+def test_an_answer_is_found_by_meaning_too(make_user, client_for):
+    user = make_user()
+    ids = imported(
+        user,
+        [
+            ("what should I get for my commute", "a small car is the best choice"),
+            ("what should I cook tonight", "a mushroom risotto with parmesan"),
+            ("what should I read next", "a long novel about the sea"),
+        ],
+    )
+    client = client_for(user)
+    # "automobile" is in no text: the answer's vector finds it (the fake embedder knows the synonym).
+    assert search(client, q="automobile", mode="keyword") == []
+    hit = search(client, q="automobile", mode="semantic")[0]
+    assert hit["id"] == ids[0]
+    assert hit["matched"] == ["answer"]
+    hit = search(client, q="automobile")[0]
+    assert hit["id"] == ids[0]
+
+
+def test_a_filter_keeping_one_percent_still_returns_k_hits(make_user, client_for):
+    user = make_user()
+    pairs = [(f"note {n} about gardening and tomatoes", f"reply {n}") for n in range(1000)]
+    imported(user, pairs)
+    from prompt_forge.prompts.models import PromptMetadata
+
+    rare = PromptMetadata.objects.filter(prompt__user=user).order_by("prompt_id")[::100]
+    PromptMetadata.objects.filter(pk__in=[row.pk for row in rare]).update(model_used="rare-model")
+    client = client_for(user)
+    for mode in ("semantic", "hybrid", "keyword"):
+        hits = search(client, q="gardening tomatoes", mode=mode, model="rare-model", k=10)
+        assert len(hits) == 10, mode
+        assert {hit["metadata"]["model_used"] for hit in hits} == {"rare-model"}

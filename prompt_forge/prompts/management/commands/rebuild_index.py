@@ -11,7 +11,7 @@ from tqdm import tqdm
 from prompt_forge.ai.registry import get_embedder
 from prompt_forge.prompts.reembedding import batches, prompts_needing_embedding, reembed, users_with_prompts
 from prompt_forge.search import changes, keyword_index
-from prompt_forge.search.registry import get_index
+from prompt_forge.search.registry import all_indexes
 
 
 class Command(BaseCommand):
@@ -33,10 +33,10 @@ class Command(BaseCommand):
                 raise CommandError(f"no user named {user!r}")
             user_id = owner.pk
         embedder = get_embedder()
-        index = get_index()
+        indexes = all_indexes()  # the prompts' vectors and the answers'
         pending = prompts_needing_embedding(model_name=embedder.model_name, user_id=user_id)
         if check:
-            self._check(index, pending.count(), embedder.model_name, user_id)
+            self._check(indexes, pending.count(), embedder.model_name, user_id)
             return
         quiet = verbosity == 0
         started = time.perf_counter()
@@ -45,22 +45,24 @@ class Command(BaseCommand):
             for batch in batches(pending, batch_size):
                 progress.update(reembed(prompts=batch, embedder=embedder))
         users = users_with_prompts(user_id=user_id)
-        vectors = turns = 0
+        sizes = [0] * len(indexes)  # the prompts' vectors, the answers'
+        turns = 0
         for uid in tqdm(users, unit="user", file=sys.stderr, disable=quiet, desc="rebuilding"):
-            vectors += index.rebuild(user_id=uid)
+            for position, index in enumerate(indexes):
+                sizes[position] += index.rebuild(user_id=uid)
             turns += changes.rebuild_keywords(uid)
         self.stdout.write(
             f"re-embedded {total} prompts with {embedder.model_name}; rebuilt the {settings.VECTOR_BACKEND} "
-            f"index of {len(users)} users ({vectors} vectors) and their keyword index ({turns} turns) "
-            f"in {time.perf_counter() - started:.1f} s"
+            f"index of {len(users)} users ({sizes[0]} vectors) with {sum(sizes[1:])} answer vectors, and the "
+            f"keyword index ({turns} turns) in {time.perf_counter() - started:.1f} s"
         )
 
-    def _check(self, index, pending: int, model_name: str, user_id: int | None) -> None:
+    def _check(self, indexes, pending: int, model_name: str, user_id: int | None) -> None:
         problems = []
         if pending:
             problems.append(f"{pending} answered prompts have no embedding from {model_name}")
         for uid in users_with_prompts(user_id=user_id):
-            for reason in (index.check(user_id=uid), keyword_index.check(user_id=uid)):
+            for reason in [*(index.check(user_id=uid) for index in indexes), keyword_index.check(user_id=uid)]:
                 if reason:
                     problems.append(f"user {uid}: {reason}")
         for problem in problems:

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('prompts', '0003_conversations'),
+        ('prompts', '0004_answer_vector'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

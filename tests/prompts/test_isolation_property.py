@@ -74,6 +74,11 @@ operations = st.one_of(
     st.tuples(st.just("read template"), users, st.sampled_from(TEMPLATE_NAMES)),
     st.tuples(st.just("rate"), users, picks, st.sampled_from([1, -1])),
     st.tuples(st.just("template stats"), users, st.sampled_from(TEMPLATE_NAMES)),
+    # Share links: create (anyone's conversation id), open without login, revoke, list.
+    st.tuples(st.just("share"), users, picks),
+    st.tuples(st.just("open share"), picks),
+    st.tuples(st.just("revoke share"), users, picks),
+    st.tuples(st.just("shares"), users),
 )
 
 
@@ -95,6 +100,8 @@ class World:
     templates: dict[tuple[int, str], str] = field(default_factory=dict)  # (user, name) -> content
     runs: dict[tuple[int, str], set[int]] = field(default_factory=dict)  # (user, name) -> prompt ids
     ratings: dict[int, int] = field(default_factory=dict)  # prompt id -> rating
+    shares: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # url path -> (user, conversation, id)
+    revoked: set[str] = field(default_factory=set)
 
     def live(self, user: int) -> set[int]:
         return {pid for pid, who in self.owner.items() if who == user and pid not in self.deleted}
@@ -351,7 +358,70 @@ def do_template_stats(world: World, stats: Counter, user: int, name: str) -> Non
     stats["template stats checked"] += 1
 
 
+def do_share(world: World, stats: Counter, user: int, pick: int) -> None:
+    cid = world.pick_conversation(pick)
+    response = world.clients[user].post(f"/conversations/{cid}/share/", {}, format="json")
+    if cid not in world.own_conversations(user):
+        stats["foreign or missing conversations refused"] += 1
+        assert response.status_code == 404
+        return
+    assert response.status_code == 201, response.content
+    url = response.json()["url"]
+    path = url[url.index("/shared/") :]
+    world.shares[path] = (user, cid, response.json()["id"])
+    check_shared(world, stats, path)  # read at once by a stranger, as well as later in the sequence
+
+
+def do_open_share(world: World, stats: Counter, pick: int) -> None:
+    if not world.shares:
+        return
+    check_shared(world, stats, sorted(world.shares)[pick % len(world.shares)])
+
+
+def check_shared(world: World, stats: Counter, path: str) -> None:
+    owner, cid, _ = world.shares[path]
+    response = APIClient().get(path, HTTP_ACCEPT="application/json")  # no credentials at all
+    if path in world.revoked or cid in world.dropped:
+        assert response.status_code == 404
+        return
+    assert response.status_code == 200, response.content
+    allowed = {
+        (world.text[pid], world.response[pid])
+        for pid, conversation in world.conversation_of.items()
+        if conversation == cid and pid not in world.deleted
+    }
+    for turn in response.json()["turns"]:
+        assert set(turn) == {"prompt", "response", "model", "created_at"}
+        assert (turn["prompt"], turn["response"]) in allowed, "a share showed a turn of another conversation"
+        stats["shared turns checked"] += 1
+
+
+def do_revoke_share(world: World, stats: Counter, user: int, pick: int) -> None:
+    cid = world.pick_conversation(pick)
+    response = world.clients[user].delete(f"/conversations/{cid}/share/")
+    if cid not in world.own_conversations(user):
+        stats["foreign or missing conversations refused"] += 1
+        assert response.status_code == 404
+        return
+    assert response.status_code == 204
+    world.revoked |= {path for path, (_, shared, _) in world.shares.items() if shared == cid}
+
+
+def do_shares(world: World, stats: Counter, user: int) -> None:
+    listed = {item["id"] for item in world.clients[user].get("/shares/?limit=100").json()["results"]}
+    expected = {
+        share_id
+        for path, (owner, cid, share_id) in world.shares.items()
+        if owner == user and path not in world.revoked and cid not in world.dropped
+    }
+    assert listed == expected, "share list shows another user's links (or lost one)"
+
+
 ACTIONS = {
+    "share": do_share,
+    "open share": do_open_share,
+    "revoke share": do_revoke_share,
+    "shares": do_shares,
     "template": do_template,
     "run template": do_run_template,
     "read template": do_read_template,
@@ -451,5 +521,6 @@ def test_no_user_ever_receives_another_users_data(settings, django_user_model):
             "turns checked",
             "foreign or missing templates refused",
             "template stats checked",
+            "shared turns checked",
         ):
             assert stats[what] > 0, (what, stats)

@@ -5,7 +5,7 @@ import { api, describeError } from "./api.js";
 import { byId, el, say } from "./dom.js";
 import { promptCard } from "./render.js";
 
-export function setupThread({ onSend, announce }) {
+export function setupThread({ onSend, onCompare = () => {}, onChange = () => {}, announce }) {
   const title = byId("ask-title");
   const list = byId("thread");
   const answer = byId("answer");
@@ -32,6 +32,7 @@ export function setupThread({ onSend, announce }) {
       actions: [
         { label: "Edit", onClick: () => edit(card, turn) },
         { label: "Regenerate", onClick: () => onSend({ text: turn.text, parent: turn.parent }) },
+        { label: "Compare", onClick: () => onCompare(turn) },
       ],
     });
     card.classList.add("turn");
@@ -63,6 +64,7 @@ export function setupThread({ onSend, announce }) {
   }
 
   function render() {
+    onChange();
     if (!current) {
       title.textContent = "New conversation";
       list.replaceChildren();

@@ -11,8 +11,9 @@ from prompt_forge.common.plugin_settings import PluginSettings
 
 DEFAULTS = {
     "GENERATION_BACKENDS": {
-        # Continuous batching in-process (prompt_forge/ai/engine).
-        "engine": "prompt_forge.ai.engine.EngineGenerator",
+        # Continuous batching in-process: OpenVINO GenAI's pipeline (prompt_forge/ai/openvino_engine).
+        "openvino": "prompt_forge.ai.openvino_engine.OpenVINOGenerator",
+        "engine": "prompt_forge.ai.openvino_engine.OpenVINOGenerator",  # the same, by its former name
         # One plain `generate` call per request (the naive path benchmarks compare against).
         "transformers": "prompt_forge.ai.transformers_generator.TransformersGenerator",
         # Any OpenAI-compatible server (OPENAI_BASE_URL).
@@ -26,6 +27,7 @@ DEFAULTS = {
         "pgvector": "prompt_forge.search.pgvector_index.PgVectorIndex",
     },
     "CREDENTIAL_TYPES": [
+        "prompt_forge.accounts.authentication.ApiKeyCredential",
         "prompt_forge.accounts.authentication.JWTCredential",
     ],
 }

@@ -10,4 +10,5 @@ from .observability import *  # noqa: F403
 from .realtime import *  # noqa: F403
 from .search import *  # noqa: F403
 from .security import *  # noqa: F403
+from .usage import *  # noqa: F403
 from .web import *  # noqa: F403

@@ -6,16 +6,22 @@ from .base import DATA_DIR
 from .env import env_float, env_int, env_str
 
 # Backend names map to classes in PROMPT_FORGE (prompt_forge/plugins.py); a dotted path works too.
-# "engine": continuous batching in-process (prompt_forge/ai/engine); "transformers": one plain
-# `generate` call per request (the naive path benchmarks compare against); "openai": a remote server.
-GENERATION_BACKEND = env_str("GENERATION_BACKEND", "engine")
+# "openvino" (or "engine"): OpenVINO GenAI's continuous batching in-process (prompt_forge/ai/openvino_engine);
+# "transformers": one plain `generate` call per request (any causal LM); "openai": a remote server.
+GENERATION_BACKEND = env_str("GENERATION_BACKEND", "openvino")
 GENERATION_MODEL = env_str("GENERATION_MODEL", "HuggingFaceTB/SmolLM2-135M-Instruct")
 GENERATION_MAX_NEW_TOKENS = env_int("GENERATION_MAX_NEW_TOKENS", 128)
 GENERATION_THREADS = env_int("GENERATION_THREADS", 0)  # 0: automatic (see README, Generation engine)
-# Engine only. int8: int8 weights and activations (see prompt_forge/ai/int8.py); none: float32.
-GENERATION_QUANTIZE = env_str("GENERATION_QUANTIZE", "int8")
 # Engine only: sequences decoded together; more requests wait in the engine's queue.
 GENERATION_MAX_BATCH = env_int("GENERATION_MAX_BATCH", 8)
+# Engine only: the KV cache in whole gigabytes, allocated once, so memory stays bounded after long prompts.
+GENERATION_CACHE_GB = env_int("GENERATION_CACHE_GB", 1)
+# Engine only: tokens one engine step reads at most. Running requests' next tokens come first, a long
+# prompt is read in chunks of the rest between them (chunked prefill): smaller is fairer, larger faster.
+GENERATION_PREFILL_CHUNK_TOKENS = env_int("GENERATION_PREFILL_CHUNK_TOKENS", 256)
+# Tokens a request's prompt may take in all (system prompt, conversation and prompt, as the model reads
+# them); above it: 400. Also bounded by the model's context less the answer's room.
+GENERATION_MAX_PROMPT_TOKENS = env_int("GENERATION_MAX_PROMPT_TOKENS", 4096)
 # A request waits at most this long for an answer (504 after it; the prompt is kept and retriable). 0: no limit.
 GENERATION_TIMEOUT_S = env_float("GENERATION_TIMEOUT_S", 120.0)
 

@@ -150,7 +150,11 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "prompt_forge.accounts.authentication.BearerAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # An API key reaches only what its scopes allow (a login: everything the user may).
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "prompt_forge.accounts.scopes.KeyScopes",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["prompt_forge.common.parsers.StrictJSONParser"],
     "EXCEPTION_HANDLER": "prompt_forge.edge.errors.json_exception_handler",

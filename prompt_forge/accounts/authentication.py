@@ -3,8 +3,8 @@
 A client presents a credential: `Authorization: Bearer <credential>` over HTTP, the `token` query
 parameter or `{"type": "auth", "token": ...}` message on a WebSocket. `authenticate_credential` tries
 each type listed in PROMPT_FORGE["CREDENTIAL_TYPES"] (prompt_forge/plugins.py) in order; the first
-that `accepts()` the string decides. A new credential type (e.g. API keys "pf_...") is a class with
-`accepts` and `authenticate`, listed before JWTCredential (which accepts anything, as the fallback).
+that `accepts()` the string decides: API keys ("pf_...", ApiKeyCredential), then JWTCredential (which
+accepts anything, as the fallback). A new type is a class with `accepts` and `authenticate`.
 """
 
 from dataclasses import dataclass
@@ -15,6 +15,8 @@ from rest_framework_simplejwt.authentication import JWTAuthentication
 
 from prompt_forge.plugins import plugins
 
+from . import api_keys
+
 
 @dataclass(frozen=True)
 class Identity:
@@ -22,7 +24,9 @@ class Identity:
 
     user: object
     expires_at: float | None  # Unix time; None: the credential does not expire by itself
-    kind: str  # "jwt", ...
+    kind: str  # "jwt" or "api_key"
+    key_id: int | None = None  # the API key's id (usage and quotas are counted per key too)
+    scopes: frozenset[str] | None = None  # an API key's scopes; None: a login, which may do everything
 
 
 class CredentialType(Protocol):
@@ -51,6 +55,25 @@ class JWTCredential:
         return Identity(user=jwt.get_user(token), expires_at=float(token["exp"]), kind=self.kind)
 
 
+class ApiKeyCredential:
+    """An API key, "pf_..." (POST /api/keys): looked up in the database on every request, so a revoked
+    key is refused at once by every worker."""
+
+    kind = "api_key"
+
+    def accepts(self, raw: str) -> bool:
+        return raw.startswith(api_keys.SECRET_PREFIX)
+
+    def authenticate(self, raw: str) -> Identity:
+        key = api_keys.key_for_secret(raw)
+        if key is None or not key.user.is_active:
+            raise AuthenticationFailed("API key is invalid, expired or revoked", code="invalid_api_key")
+        expires_at = key.expires_at.timestamp() if key.expires_at else None
+        return Identity(
+            user=key.user, expires_at=expires_at, kind=self.kind, key_id=key.pk, scopes=frozenset(key.scopes)
+        )
+
+
 def authenticate_credential(raw: str) -> Identity:
     """The identity behind a credential string; AuthenticationFailed when no configured type takes it."""
     for credential_type in plugins.instances("CREDENTIAL_TYPES"):
@@ -76,10 +99,10 @@ class BearerAuthentication(JWTAuthentication):
         return identity.user, identity
 
 
-def authenticate_request(request):
-    """The user a plain Django request (the /v1 views) authenticates as, or None."""
+def authenticate_request(request) -> Identity | None:
+    """The identity a plain Django request (the /v1 views) authenticates as, or None."""
     try:
         result = BearerAuthentication().authenticate(request)
     except AuthenticationFailed:
         return None
-    return result[0] if result else None
+    return result[1] if result else None

@@ -2,7 +2,8 @@
 
 The token (a JWT access token, or any configured credential type) comes from the `token` query
 parameter, or (so it stays out of URLs and access logs) in the socket's first message: see
-PromptConsumer. The token's expiry is kept so the socket can be closed when it lapses.
+PromptConsumer. The identity is kept: its expiry closes the socket when it lapses, an API key's scopes
+limit what the socket may do.
 """
 
 from urllib.parse import parse_qs
@@ -12,17 +13,16 @@ from channels.middleware import BaseMiddleware
 from django.contrib.auth.models import AnonymousUser
 from rest_framework.exceptions import AuthenticationFailed
 
-from .authentication import authenticate_credential
+from .authentication import Identity, authenticate_credential
 
 
 @database_sync_to_async
-def authenticate_token(raw_token: str):
-    """(user, expiry as a Unix time or None) for a valid credential; (AnonymousUser, None) otherwise."""
+def authenticate_token(raw_token: str) -> Identity | None:
+    """The identity behind a valid credential (its user, expiry, and an API key's scopes), else None."""
     try:
-        identity = authenticate_credential(raw_token)
+        return authenticate_credential(raw_token)
     except AuthenticationFailed:
-        return AnonymousUser(), None
-    return identity.user, identity.expires_at
+        return None
 
 
 def token_from_query(scope) -> str | None:
@@ -36,8 +36,7 @@ class JWTAuthMiddleware(BaseMiddleware):
     async def __call__(self, scope, receive, send):
         raw_token = token_from_query(scope)
         scope["token_in_query"] = raw_token is not None
-        if raw_token:
-            scope["user"], scope["token_expires_at"] = await authenticate_token(raw_token)
-        else:
-            scope["user"], scope["token_expires_at"] = AnonymousUser(), None
+        identity = await authenticate_token(raw_token) if raw_token else None
+        scope["identity"] = identity
+        scope["user"] = identity.user if identity is not None else AnonymousUser()
         return await super().__call__(scope, receive, send)

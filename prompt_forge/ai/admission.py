@@ -1,14 +1,45 @@
-"""A bounded number of generations per process: beyond it requests are refused, not queued forever.
+"""What a process admits: a bounded number of generations, each with a bounded prompt.
 
 The answer pipeline (prompts/pipeline.py, behind every entry point: REST, WebSocket, /v1, retry)
-takes a slot before it stores anything, so a refused request leaves no trace and the client is told
-to retry (503 + Retry-After).
+counts the prompt's tokens, then takes a slot, before it stores anything, so a refused request leaves
+no trace: a prompt over its token budget is a 400 naming the limit (retrying cannot help), a full
+process a 503 with Retry-After (retrying will).
 """
 
 import threading
 from contextlib import contextmanager
 
 from django.conf import settings
+
+from .base import Generator, PromptInput, SamplingParams
+
+
+class PromptTooLongError(Exception):
+    """The prompt, as the model reads it (system prompt and conversation included), takes more tokens
+    than one request may."""
+
+    def __init__(self, *, tokens: int, limit: int) -> None:
+        super().__init__(
+            f"the prompt takes {tokens} tokens (system prompt and conversation included); "
+            f"at most {limit} are accepted (GENERATION_MAX_PROMPT_TOKENS)"
+        )
+        self.tokens = tokens
+        self.limit = limit
+
+
+def prompt_token_budget(generator: Generator, params: SamplingParams | None = None) -> int:
+    """Tokens a request's prompt may take: GENERATION_MAX_PROMPT_TOKENS, and always room for the answer
+    within the model's context."""
+    answer_room = (params.max_new_tokens if params else None) or settings.GENERATION_MAX_NEW_TOKENS
+    return max(1, min(settings.GENERATION_MAX_PROMPT_TOKENS, generator.context_length - answer_room))
+
+
+def check_prompt_tokens(generator: Generator, prompt: PromptInput, params: SamplingParams | None = None) -> None:
+    """Raise PromptTooLongError when `prompt` is over its budget (counted through the chat template)."""
+    limit = prompt_token_budget(generator, params)
+    tokens = generator.count_tokens(prompt)
+    if tokens > limit:
+        raise PromptTooLongError(tokens=tokens, limit=limit)
 
 
 class GenerationBusyError(Exception):

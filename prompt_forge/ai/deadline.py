@@ -13,15 +13,17 @@ class ModelTimeoutError(ModelError):
 def generate_within(
     generator: Generator, prompt: PromptInput, *, timeout_s: float, params: SamplingParams | None = None
 ) -> Generation:
-    """`generator.generate` with a deadline. On expiry the stream is closed, which stops the model at its
-    next token, and ModelTimeoutError is raised. A timeout of 0 or less means no limit."""
+    """`generator.generate` with a deadline. On expiry ModelTimeoutError is raised and the generation
+    stops: a stream that offers `cancel()` (the in-process engine's) is dropped from the engine at its
+    next step, even in the middle of reading a long prompt; any other stops at its next piece.
+    A timeout of 0 or less means no limit."""
     if timeout_s <= 0:
         return generator.generate(prompt, params=params)
     outcome: queue.Queue = queue.Queue(maxsize=1)
     abandoned = threading.Event()
+    stream = generator.stream(prompt, params=params)
 
     def consume() -> None:
-        stream = generator.stream(prompt, params=params)
         try:
             for event in stream:
                 if abandoned.is_set():
@@ -43,6 +45,9 @@ def generate_within(
         result = outcome.get(timeout=timeout_s)
     except queue.Empty:
         abandoned.set()
+        cancel = getattr(stream, "cancel", None)
+        if cancel is not None:
+            cancel()  # safe from this thread: the engine drops the request before its next step
         raise ModelTimeoutError(f"generation took longer than {timeout_s:g} s") from None
     if isinstance(result, ModelError):
         raise result

@@ -50,16 +50,47 @@ class MeasuredGenerator:
         record_generation(generation)
         return generation
 
-    def stream(self, prompt: PromptInput, *, params: SamplingParams | None = None) -> Iterator[str | Generation]:
+    def stream(self, prompt: PromptInput, *, params: SamplingParams | None = None) -> "MeasuredStream":
+        try:
+            inner = self._inner.stream(prompt, params=params)
+        except ModelError:
+            GENERATION_FAILURES.labels(model=self._inner.model_name).inc()
+            raise
+        return MeasuredStream(inner, self._inner.model_name)
+
+
+class MeasuredStream:
+    """A backend's stream, measured; `close()` and `cancel()` reach the backend's stream."""
+
+    def __init__(self, inner: Iterator[str | Generation], model: str) -> None:
+        self._inner = inner
+        self._events = self._measured(inner, model)
+
+    def __iter__(self) -> Iterator[str | Generation]:
+        return self
+
+    def __next__(self) -> str | Generation:
+        return next(self._events)
+
+    def cancel(self) -> None:
+        cancel = getattr(self._inner, "cancel", None)
+        if cancel is not None:
+            cancel()
+
+    def close(self) -> None:
+        self._events.close()
+
+    @staticmethod
+    def _measured(inner: Iterator[str | Generation], model: str) -> Iterator[str | Generation]:
         # closing(): when our caller stops early, the backend's stream is closed too (frees the model).
-        with closing(self._inner.stream(prompt, params=params)) as events:
+        with closing(inner) as events:
             try:
                 for event in events:
                     if isinstance(event, Generation):
                         record_generation(event)
                     yield event
             except ModelError:
-                GENERATION_FAILURES.labels(model=self._inner.model_name).inc()
+                GENERATION_FAILURES.labels(model=model).inc()
                 raise
 
 

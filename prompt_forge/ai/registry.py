@@ -19,8 +19,9 @@ MODEL_SETTINGS = {
     "GENERATION_MODEL",
     "GENERATION_MAX_NEW_TOKENS",
     "GENERATION_THREADS",
-    "GENERATION_QUANTIZE",
     "GENERATION_MAX_BATCH",
+    "GENERATION_CACHE_GB",
+    "GENERATION_PREFILL_CHUNK_TOKENS",
     "EMBEDDING_BACKEND",
     "EMBEDDING_MODEL",
     "EMBEDDING_PRECISION",
@@ -40,8 +41,9 @@ def _build_generator() -> Generator:
         max_new_tokens=settings.GENERATION_MAX_NEW_TOKENS,
         cache_dir=settings.MODEL_CACHE_DIR,
         threads=settings.GENERATION_THREADS,
-        quantize=settings.GENERATION_QUANTIZE,
         max_batch=settings.GENERATION_MAX_BATCH,
+        cache_gb=settings.GENERATION_CACHE_GB,
+        prefill_chunk_tokens=settings.GENERATION_PREFILL_CHUNK_TOKENS,
     )
     return MeasuredGenerator(backend)
 

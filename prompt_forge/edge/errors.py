@@ -16,7 +16,9 @@ from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from prompt_forge.ai.admission import GenerationBusyError
+from prompt_forge.accounts.api_keys import TooManyKeysError
+from prompt_forge.accounts.scopes import KeysForbiddenError, MissingScopeError
+from prompt_forge.ai.admission import GenerationBusyError, PromptTooLongError
 from prompt_forge.ai.base import ModelError, UpstreamError, UpstreamTimeoutError
 from prompt_forge.ai.deadline import ModelTimeoutError
 from prompt_forge.common.exceptions import DATABASE_UNAVAILABLE
@@ -97,6 +99,21 @@ def _invalid(exc: InvalidRequestError) -> ErrorReply:
     )
 
 
+def _too_long(exc: PromptTooLongError) -> ErrorReply:
+    # Retrying cannot help: a 400 naming the limit, never a 503 with a retry offer.
+    return ErrorReply(
+        status=status.HTTP_400_BAD_REQUEST,
+        body={"error": str(exc), "prompt_tokens": exc.tokens, "max_prompt_tokens": exc.limit},
+        openai={
+            "message": str(exc),
+            "type": "invalid_request_error",
+            "param": "messages",
+            "code": "context_length_exceeded",
+        },
+        socket={"type": "error", "error": str(exc)},
+    )
+
+
 def _conversation_not_found(exc: ConversationNotFoundError) -> ErrorReply:
     # Another user's conversation or turn reads exactly like a missing one.
     return ErrorReply(
@@ -168,6 +185,23 @@ def _search_unavailable(exc: SearchUnavailableError) -> ErrorReply:
     )
 
 
+def _missing_scope(exc: MissingScopeError) -> ErrorReply:
+    return ErrorReply(
+        status=status.HTTP_403_FORBIDDEN,
+        body={"error": str(exc), "required_scope": exc.scope},
+        openai={"message": str(exc), "type": "permission_error", "code": "missing_scope", "required_scope": exc.scope},
+        socket={"type": "error", "error": str(exc), "required_scope": exc.scope},
+    )
+
+
+def _keys_forbidden(exc: KeysForbiddenError) -> ErrorReply:
+    return ErrorReply(status=status.HTTP_403_FORBIDDEN, body={"error": str(exc)})
+
+
+def _too_many_keys(exc: TooManyKeysError) -> ErrorReply:
+    return ErrorReply(status=status.HTTP_400_BAD_REQUEST, body={"error": str(exc), "limit": exc.limit})
+
+
 def _database_unavailable(exc: DatabaseError) -> ErrorReply:
     logger.error("database error: %s", exc)
     return ErrorReply(
@@ -178,6 +212,10 @@ def _database_unavailable(exc: DatabaseError) -> ErrorReply:
 # First match wins: subclasses before their bases.
 _TABLE: list[tuple[type[Exception], Callable[..., ErrorReply]]] = [
     (InvalidRequestError, _invalid),
+    (MissingScopeError, _missing_scope),
+    (KeysForbiddenError, _keys_forbidden),
+    (TooManyKeysError, _too_many_keys),
+    (PromptTooLongError, _too_long),
     (ConversationNotFoundError, _conversation_not_found),
     (TemplateNotFoundError, _template_not_found),
     (InvalidTemplateError, _invalid_template),

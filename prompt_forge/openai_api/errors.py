@@ -31,9 +31,11 @@ class OpenAIError(Exception):
 
 def unauthorized() -> OpenAIError:
     return OpenAIError(
-        401, "a valid access token is required: Authorization: Bearer <access>", kind="invalid_request_error",
+        401,
+        "a valid access token or API key is required: Authorization: Bearer <access token or pf_... key>",
+        kind="invalid_request_error",
         code="invalid_api_key",
-    )  # fmt: skip
+    )
 
 
 def throttled(wait: float) -> OpenAIError:

@@ -1,6 +1,7 @@
 """/v1 endpoints: async views (server-sent events stream from an async iterator under ASGI).
 
-Authentication is the same as the rest of the API (accounts/authentication.py): `Authorization: Bearer`.
+Authentication is the same as the rest of the API (accounts/authentication.py): `Authorization: Bearer`
+with an access token or an API key (which needs the `v1` scope).
 Every chat completion is stored in the caller's history like any prompt.
 """
 
@@ -13,7 +14,8 @@ from django.http import JsonResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from prompt_forge.accounts.authentication import authenticate_request
-from prompt_forge.ai.admission import GenerationBusyError
+from prompt_forge.accounts.scopes import V1, MissingScopeError, require_scope
+from prompt_forge.ai.admission import GenerationBusyError, PromptTooLongError
 from prompt_forge.common.thread_bridge import stream_in_thread
 from prompt_forge.prompt_templates.errors import TemplateNotFoundError
 from prompt_forge.prompts.conversations import chat as chat_turns
@@ -39,9 +41,13 @@ def _method_not_allowed(allowed: str) -> JsonResponse:
 async def models(request):
     if request.method != "GET":
         return _method_not_allowed("GET")
-    if (user := await _authenticate(request)) is None:
+    if (identity := await _authenticate(request)) is None:
         return unauthorized().response()
-    request.user = user  # for the request log
+    request.user = identity.user  # for the request log
+    try:
+        require_scope(identity, V1)
+    except MissingScopeError as exc:
+        return OpenAIError.from_exception(exc).response()
     return JsonResponse(responses.model_list(settings.GENERATION_MODEL))
 
 
@@ -49,11 +55,12 @@ async def models(request):
 async def chat_completions(request):
     if request.method != "POST":
         return _method_not_allowed("POST")
-    user = await _authenticate(request)
+    identity = await _authenticate(request)
     try:
-        if user is None:
+        if identity is None:
             raise unauthorized()
-        request.user = user  # for the request log
+        user = request.user = identity.user  # request.user: for the request log
+        require_scope(identity, V1)
         chat = parse_chat_request(request.body, served_model=settings.GENERATION_MODEL)
         wait = await sync_to_async(prompt_throttle_wait)(user)
         if wait is not None:
@@ -74,11 +81,13 @@ async def chat_completions(request):
         return exc.response()
     except (
         GenerationBusyError,
+        PromptTooLongError,
         PromptFailedError,
         PromptDeletedError,
         ConversationNotFoundError,
         TemplateNotFoundError,
         InvalidRequestError,
+        MissingScopeError,
     ) as exc:
         return OpenAIError.from_exception(exc).response()
     # An extension field: the conversation the turn was stored in (OpenAI's clients ignore it).

@@ -13,6 +13,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from prompt_forge.accounts.middleware import authenticate_token
+from prompt_forge.accounts.scopes import PROMPTS_WRITE, MissingScopeError, require_scope
 from prompt_forge.ai.base import SamplingParams
 from prompt_forge.edge.errors import reply_for
 from prompt_forge.prompt_templates.errors import TemplateNotFoundError
@@ -48,6 +49,7 @@ logger = logging.getLogger(__name__)
 
 class PromptConsumer(AsyncWebsocketConsumer):
     user = None
+    identity = None  # accounts.authentication.Identity: an API key's scopes limit what may be sent
     group_name: str | None = None
     closer: asyncio.Task | None = None  # closes the socket when the token expires (or auth never came)
     stream_task: asyncio.Task | None = None
@@ -57,7 +59,7 @@ class PromptConsumer(AsyncWebsocketConsumer):
         user = self.scope.get("user")
         if user is not None and user.is_authenticated:
             await self.accept()
-            await self._authenticated(user, self.scope.get("token_expires_at"))
+            await self._authenticated(self.scope["identity"])
         elif self.scope.get("token_in_query"):
             await self.close()  # a bad token in the URL: the handshake is refused (HTTP 403)
         else:
@@ -100,18 +102,20 @@ class PromptConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=json.dumps(payload))
 
     async def _auth(self, raw_token) -> None:
-        user, expires_at = await authenticate_token(raw_token) if isinstance(raw_token, str) else (None, None)
-        if user is None or not user.is_authenticated or (self.user is not None and user.pk != self.user.pk):
+        identity = await authenticate_token(raw_token) if isinstance(raw_token, str) else None
+        if identity is None or (self.user is not None and identity.user.pk != self.user.pk):
             self._log_refused("invalid or expired token")
             await self.send_json(error_message("invalid or expired token"))
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         renewed = self.user is not None
-        await self._authenticated(user, expires_at)
+        await self._authenticated(identity)
         if renewed:  # a fresh token for the same user pushes the expiry back
-            await self.send_json({"type": "auth.renewed", "expires_at": expires_at})
+            await self.send_json({"type": "auth.renewed", "expires_at": identity.expires_at})
 
-    async def _authenticated(self, user, expires_at: float | None) -> None:
+    async def _authenticated(self, identity) -> None:
+        user, expires_at = identity.user, identity.expires_at
+        self.identity = identity
         if self.user is None:
             self.user = user
             if "request_log" in self.scope:  # the connection's log line names the user
@@ -140,8 +144,9 @@ class PromptConsumer(AsyncWebsocketConsumer):
             return
         fields = {name: message[name] for name in SOCKET_PROMPT_FIELDS if name in message}
         try:
+            require_scope(self.identity, PROMPTS_WRITE)
             body = await sync_to_async(parse_prompt_request)(fields, user_id=self.user.pk)
-        except (InvalidRequestError, TemplateNotFoundError) as exc:
+        except (InvalidRequestError, TemplateNotFoundError, MissingScopeError) as exc:
             self._log_refused(str(exc))
             await self.send_json(reply_for(exc).socket)
             return

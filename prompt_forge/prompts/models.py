@@ -5,10 +5,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from .conversations.models import Conversation
+from .conversations.models import Conversation, Tag
 from .feedback.models import PromptFeedback
 
-__all__ = ["Conversation", "Prompt", "PromptEmbedding", "PromptFeedback", "PromptMetadata"]
+__all__ = ["Conversation", "Prompt", "PromptEmbedding", "PromptFeedback", "PromptMetadata", "Tag"]
 
 
 class Prompt(models.Model):

@@ -8,7 +8,8 @@ One order for all of them:
       -> embed (unless already done for the cache lookup)
       -> store answer + embedding, record the change for search, push to the user's sockets on commit
 
-The generation slot (admission.py) is held from the save to the end of generation, here and nowhere
+The prompt's tokens are counted first (a prompt over its budget is refused), then the generation slot
+(admission.py) is held from the save to the end of generation, here and nowhere
 else: a refused request stores nothing. Streaming and non-streaming differ only in how pieces leave:
 a stream yields each piece as the model decodes it, otherwise the whole answer is one piece. Closing
 the event iterator early (client gone) cancels generation and keeps the prompt, marked failed, with
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 
-from prompt_forge.ai.admission import generation_slots
+from prompt_forge.ai.admission import check_prompt_tokens, generation_slots
 from prompt_forge.ai.base import Generation, ModelError, SamplingParams
 from prompt_forge.ai.deadline import generate_within
 from prompt_forge.ai.registry import get_embedder, get_generator
@@ -85,10 +86,12 @@ class _Embedded:
 def answer(request: AnswerRequest, *, stream: bool, retry: Prompt | None = None) -> Iterator[StreamEvent]:
     """Yield StreamStarted, a StreamDelta per piece of answer, then StreamDone with the stored prompt.
 
-    Raises GenerationBusyError (nothing stored) before StreamStarted when the process is full,
+    Raises PromptTooLongError (nothing stored) when the prompt is over its token budget,
+    GenerationBusyError (nothing stored) before StreamStarted when the process is full,
     PromptNotRetriableError when `retry` cannot be claimed, and PromptFailedError (prompt kept,
     status failed, with the part of the answer already shown) when a model fails.
     """
+    check_prompt_tokens(get_generator(), _model_input(request), request.params)
     with generation_slots.slot():
         prompt = records.claim_for_retry(retry) if retry is not None else _save(request)
         pieces: list[str] = []

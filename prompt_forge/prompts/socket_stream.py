@@ -7,7 +7,7 @@ loop. POST /prompts/ with "stream": true pushes the same messages to every socke
 
 from collections.abc import AsyncIterator
 
-from prompt_forge.ai.admission import GenerationBusyError
+from prompt_forge.ai.admission import GenerationBusyError, PromptTooLongError
 from prompt_forge.ai.base import SamplingParams
 from prompt_forge.common.thread_bridge import stream_in_thread
 from prompt_forge.edge.errors import reply_for
@@ -38,7 +38,7 @@ async def stream_payloads(*, user_id: int, text: str, **options) -> AsyncIterato
         events = stream_in_thread(lambda: prompt_stream(user_id=user_id, text=text, **options))
         async for event in events:
             yield event_payload(event)
-    except (PromptFailedError, GenerationBusyError, PromptDeletedError) as exc:
+    except (PromptFailedError, GenerationBusyError, PromptTooLongError, PromptDeletedError) as exc:
         yield reply_for(exc).socket
 
 

@@ -212,3 +212,17 @@ async def test_prompt_deleted_while_streaming_ends_with_a_409_error_event(v1, mo
     response, raw = await stream_chat(auth)
     assert response.status_code == 200  # the stream had begun
     assert '"code": "prompt_deleted"' in raw and "[DONE]" not in raw
+
+
+async def test_a_conversation_over_the_token_budget_is_a_400_on_every_form(v1, settings):
+    settings.GENERATION_MAX_PROMPT_TOKENS = 50
+    _, auth = v1
+    system = {"role": "system", "content": "word " * 60}
+    messages = [system, {"role": "user", "content": "Hello there"}]
+    for stream in (False, True):
+        response, _ = await stream_chat(auth, messages=messages, stream=stream)
+        assert response.status_code == 400
+        error = json.loads(response.content)["error"]
+        assert error["code"] == "context_length_exceeded" and error["param"] == "messages"
+        assert "at most 50 are accepted (GENERATION_MAX_PROMPT_TOKENS)" in error["message"]
+    assert await Prompt.objects.acount() == 0

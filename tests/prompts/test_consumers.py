@@ -265,6 +265,16 @@ async def test_messages_before_authentication_and_bad_tokens_are_answered_and_lo
             assert any(reason in record.message for record in caplog.records)
 
 
+async def test_a_prompt_over_the_token_budget_is_refused_on_the_socket(make_user, settings):
+    settings.GENERATION_MAX_PROMPT_TOKENS = 50
+    socket = await open_socket(await sync_to_async(make_user)())
+    await socket.send_json_to({"type": "prompt", "prompt": "word " * 60})
+    refused = await socket.receive_json_from()
+    assert refused["type"] == "error" and "at most 50 are accepted" in refused["error"]
+    assert await Prompt.objects.acount() == 0
+    await socket.disconnect()
+
+
 async def test_a_template_runs_over_the_socket(make_user):
     from asgiref.sync import sync_to_async
 

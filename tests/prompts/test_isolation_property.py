@@ -26,6 +26,8 @@ from rest_framework_simplejwt.tokens import AccessToken
 from prompt_forge.ai.base import Generation
 from prompt_forge.prompts.notifications import user_group
 from tests.fakes import FakeGenerator
+from tests.prompts import isolation_accounts as accounts_steps
+from tests.prompts import isolation_workflow as workflow_steps
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,6 +70,14 @@ operations = st.one_of(
     st.tuples(st.just("v1"), users, picks, texts),
     st.tuples(st.just("drop conversation"), users, picks),
     st.tuples(st.just("export"), users, picks),
+    # API keys: create, revoke and list (anyone's id); a key reads only its owner's data.
+    st.tuples(st.just("key create"), users),
+    st.tuples(st.just("key revoke"), users, picks),
+    st.tuples(st.just("key list"), users),
+    st.tuples(st.just("key use"), users, picks),
+    # Tags: set a conversation's (anyone's id), then list them.
+    st.tuples(st.just("tag"), users, picks, st.lists(st.sampled_from(WORDS), max_size=3)),
+    st.tuples(st.just("tags"), users),
     # Templates (names shared between users), runs of them, ratings and template stats.
     st.tuples(st.just("template"), users, st.sampled_from(TEMPLATE_NAMES), texts),
     st.tuples(st.just("run template"), users, st.sampled_from(TEMPLATE_NAMES), texts),
@@ -97,11 +107,20 @@ class World:
     conversation_owner: dict[int, int] = field(default_factory=dict)  # conversation id -> user index
     conversation_of: dict[int, int] = field(default_factory=dict)  # prompt id -> conversation id
     dropped: set[int] = field(default_factory=set)  # deleted conversations
+    key_owner: dict[int, int] = field(default_factory=dict)  # API key id -> user index
+    key_secret: dict[int, str] = field(default_factory=dict)
+    revoked: set[int] = field(default_factory=set)
+    tags: dict[int, set[str]] = field(default_factory=dict)  # conversation id -> its tags
+
+    def tag_counts(self, user: int) -> list[dict]:
+        counts = Counter(name for cid in self.own_conversations(user) for name in self.tags.get(cid, ()))
+        return [{"name": name, "count": counts[name]} for name in sorted(counts)]
+
     templates: dict[tuple[int, str], str] = field(default_factory=dict)  # (user, name) -> content
     runs: dict[tuple[int, str], set[int]] = field(default_factory=dict)  # (user, name) -> prompt ids
     ratings: dict[int, int] = field(default_factory=dict)  # prompt id -> rating
     shares: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # url path -> (user, conversation, id)
-    revoked: set[str] = field(default_factory=set)
+    revoked_shares: set[str] = field(default_factory=set)
 
     def live(self, user: int) -> set[int]:
         return {pid for pid, who in self.owner.items() if who == user and pid not in self.deleted}
@@ -115,6 +134,10 @@ class World:
 
     def pick_conversation(self, n: int) -> int:
         ids = sorted(self.conversation_owner)
+        return ids[n % len(ids)] if ids else 1
+
+    def pick_key(self, n: int) -> int:
+        ids = sorted(self.key_owner)
         return ids[n % len(ids)] if ids else 1
 
     def own_conversations(self, user: int) -> set[int]:
@@ -285,6 +308,25 @@ def do_drop_conversation(world: World, stats: Counter, user: int, pick: int) -> 
         assert response.status_code == 404
 
 
+def do_tag(world: World, stats: Counter, user: int, pick: int, names: list[str]) -> None:
+    cid = world.pick_conversation(pick)
+    response = world.clients[user].patch(f"/conversations/{cid}/", {"tags": names}, format="json")
+    if cid in world.own_conversations(user):
+        assert response.status_code == 200
+        world.tags[cid] = set(names)
+        assert response.json()["tags"] == sorted(set(names))
+    else:
+        stats["foreign or missing conversations refused"] += 1
+        assert response.status_code == 404
+
+
+def do_tags(world: World, stats: Counter, user: int) -> None:
+    response = world.clients[user].get("/tags/")
+    assert response.status_code == 200
+    assert response.json() == world.tag_counts(user)  # only the user's own tags, counted on their own
+    stats["tag lists checked"] += 1
+
+
 def do_export(world: World, stats: Counter, user: int, pick: int) -> None:
     cid = world.pick_conversation(pick)
     response = world.clients[user].get(f"/conversations/{cid}/export", {"format": "json"})
@@ -298,135 +340,20 @@ def do_export(world: World, stats: Counter, user: int, pick: int) -> None:
         stats["turns checked"] += 1
 
 
-def do_template(world: World, stats: Counter, user: int, name: str, text: str) -> None:
-    content = f"{text} {{{{ topic }}}} by user {user}"
-    response = world.clients[user].post("/templates/", {"name": name, "content": content}, format="json")
-    if (user, name) in world.templates:
-        assert response.status_code == 409
-        return
-    assert response.status_code == 201, response.content
-    world.templates[(user, name)] = content
-
-
-def do_run_template(world: World, stats: Counter, user: int, name: str, topic: str) -> None:
-    body = {"template": name, "variables": {"topic": topic}, "use_cache": True}
-    response = world.clients[user].post("/prompts/", body, format="json")
-    if (user, name) not in world.templates:
-        stats["foreign or missing templates refused"] += 1
-        assert response.status_code == 404 and response.json() == {"detail": "template not found"}
-        return
-    assert response.status_code == 201, response.content
-    created = response.json()
-    assert created["text"] == world.templates[(user, name)].replace("{{ topic }}", topic)
-    assert created["response"] not in world.responses_of_others(user), "answer taken from another user"
-    world.record(user, created)
-    world.runs.setdefault((user, name), set()).add(created["id"])
-
-
-def do_read_template(world: World, stats: Counter, user: int, name: str) -> None:
-    response = world.clients[user].get(f"/templates/{name}/")
-    if (user, name) not in world.templates:
-        stats["foreign or missing templates refused"] += 1
-        assert response.status_code == 404
-        return
-    assert response.json()["versions"][0]["content"] == world.templates[(user, name)]
-    listed = world.clients[user].get("/templates/").json()["results"]
-    assert {item["name"] for item in listed} == {n for (u, n) in world.templates if u == user}
-
-
-def do_rate(world: World, stats: Counter, user: int, pick: int, rating: int) -> None:
-    pid = world.pick(pick)
-    response = world.clients[user].put(f"/prompts/{pid}/feedback/", {"rating": rating}, format="json")
-    if pid in world.live(user):
-        assert response.status_code == 200 and response.json()["rating"] == rating
-        world.ratings[pid] = rating
-    else:
-        stats["foreign or missing ids refused"] += 1
-        assert response.status_code == 404
-
-
-def do_template_stats(world: World, stats: Counter, user: int, name: str) -> None:
-    response = world.clients[user].get(f"/templates/{name}/stats/")
-    if (user, name) not in world.templates:
-        assert response.status_code == 404
-        return
-    rows = response.json()["stats"]
-    runs = {pid for pid in world.runs.get((user, name), set()) if pid not in world.deleted}
-    assert sum(row["count"] for row in rows) == len(runs), "stats counted another user's runs"
-    assert sum(row["up"] for row in rows) == sum(world.ratings.get(pid) == 1 for pid in runs)
-    assert sum(row["down"] for row in rows) == sum(world.ratings.get(pid) == -1 for pid in runs)
-    stats["template stats checked"] += 1
-
-
-def do_share(world: World, stats: Counter, user: int, pick: int) -> None:
-    cid = world.pick_conversation(pick)
-    response = world.clients[user].post(f"/conversations/{cid}/share/", {}, format="json")
-    if cid not in world.own_conversations(user):
-        stats["foreign or missing conversations refused"] += 1
-        assert response.status_code == 404
-        return
-    assert response.status_code == 201, response.content
-    url = response.json()["url"]
-    path = url[url.index("/shared/") :]
-    world.shares[path] = (user, cid, response.json()["id"])
-    check_shared(world, stats, path)  # read at once by a stranger, as well as later in the sequence
-
-
-def do_open_share(world: World, stats: Counter, pick: int) -> None:
-    if not world.shares:
-        return
-    check_shared(world, stats, sorted(world.shares)[pick % len(world.shares)])
-
-
-def check_shared(world: World, stats: Counter, path: str) -> None:
-    owner, cid, _ = world.shares[path]
-    response = APIClient().get(path, HTTP_ACCEPT="application/json")  # no credentials at all
-    if path in world.revoked or cid in world.dropped:
-        assert response.status_code == 404
-        return
-    assert response.status_code == 200, response.content
-    allowed = {
-        (world.text[pid], world.response[pid])
-        for pid, conversation in world.conversation_of.items()
-        if conversation == cid and pid not in world.deleted
-    }
-    for turn in response.json()["turns"]:
-        assert set(turn) == {"prompt", "response", "model", "created_at"}
-        assert (turn["prompt"], turn["response"]) in allowed, "a share showed a turn of another conversation"
-        stats["shared turns checked"] += 1
-
-
-def do_revoke_share(world: World, stats: Counter, user: int, pick: int) -> None:
-    cid = world.pick_conversation(pick)
-    response = world.clients[user].delete(f"/conversations/{cid}/share/")
-    if cid not in world.own_conversations(user):
-        stats["foreign or missing conversations refused"] += 1
-        assert response.status_code == 404
-        return
-    assert response.status_code == 204
-    world.revoked |= {path for path, (_, shared, _) in world.shares.items() if shared == cid}
-
-
-def do_shares(world: World, stats: Counter, user: int) -> None:
-    listed = {item["id"] for item in world.clients[user].get("/shares/?limit=100").json()["results"]}
-    expected = {
-        share_id
-        for path, (owner, cid, share_id) in world.shares.items()
-        if owner == user and path not in world.revoked and cid not in world.dropped
-    }
-    assert listed == expected, "share list shows another user's links (or lost one)"
-
-
 ACTIONS = {
-    "share": do_share,
-    "open share": do_open_share,
-    "revoke share": do_revoke_share,
-    "shares": do_shares,
-    "template": do_template,
-    "run template": do_run_template,
-    "read template": do_read_template,
-    "rate": do_rate,
-    "template stats": do_template_stats,
+    "key create": accounts_steps.do_key_create,
+    "key revoke": accounts_steps.do_key_revoke,
+    "key list": accounts_steps.do_key_list,
+    "key use": accounts_steps.do_key_use,
+    "share": workflow_steps.do_share,
+    "open share": workflow_steps.do_open_share,
+    "revoke share": workflow_steps.do_revoke_share,
+    "shares": workflow_steps.do_shares,
+    "template": workflow_steps.do_template,
+    "run template": workflow_steps.do_run_template,
+    "read template": workflow_steps.do_read_template,
+    "rate": workflow_steps.do_rate,
+    "template stats": workflow_steps.do_template_stats,
     "export": do_export,
     "turn": do_turn,
     "thread": do_thread,
@@ -440,6 +367,8 @@ ACTIONS = {
     "list": do_list,
     "similar": do_similar,
     "search": do_search,
+    "tag": do_tag,
+    "tags": do_tags,
 }
 
 
@@ -519,6 +448,8 @@ def test_no_user_ever_receives_another_users_data(settings, django_user_model):
             "foreign or missing ids refused",
             "foreign or missing conversations refused",
             "turns checked",
+            "foreign or missing keys refused",
+            "key reads checked",
             "foreign or missing templates refused",
             "template stats checked",
             "shared turns checked",

@@ -204,3 +204,17 @@ def test_prompt_deleted_while_generating_is_409_not_database_unavailable(make_us
     assert response.status_code == 409
     assert response.json() == {"detail": "the prompt was deleted while it was being answered"}
     assert Prompt.objects.count() == 0
+
+
+def test_a_prompt_over_the_token_budget_is_a_400_and_stores_nothing(make_user, client_for, settings):
+    settings.GENERATION_MAX_PROMPT_TOKENS = 50
+    client = client_for(make_user())
+    response = client.post("/prompts/", {"prompt": "word " * 60}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "the prompt takes 64 tokens (system prompt and conversation included); "
+        "at most 50 are accepted (GENERATION_MAX_PROMPT_TOKENS)",
+        "prompt_tokens": 64,
+        "max_prompt_tokens": 50,
+    }
+    assert client.get("/prompts/").json()["count"] == 0

@@ -2,13 +2,14 @@
 
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 
 from prompt_forge.common import openapi as docs
 
 from ..api_docs import BAD_REQUEST, PromptCreateSerializer
 from ..serializers import PromptSerializer
+from .models import TAG_NAME_MAX, TAGS_PER_CONVERSATION
 from .serializers import TITLE_INPUT_MAX, ConversationSerializer, ScoredConversationSerializer, TurnSerializer
 
 
@@ -19,7 +20,17 @@ class ConversationCreateSerializer(serializers.Serializer):
     )
 
 
+TAG_PATTERN = r"^[^/\u0000-\u001f\u007f-\u009f]*$"  # no '/' and no control characters
+TAG_NAME = {"type": "string", "minLength": 1, "maxLength": TAG_NAME_MAX, "pattern": TAG_PATTERN}
+
+
+@extend_schema_field({"type": "array", "items": TAG_NAME, "maxItems": TAGS_PER_CONVERSATION})
+class TagsField(serializers.JSONField):
+    pass
+
+
 class ConversationUpdateSerializer(ConversationCreateSerializer):
+    tags = TagsField(required=False, help_text="The conversation's tags, replacing the ones it had.")
     pinned = serializers.BooleanField(required=False)
     archived = serializers.BooleanField(required=False)
     active_turn = serializers.IntegerField(required=False, help_text="A turn of this conversation: its path is shown.")
@@ -108,6 +119,7 @@ LIST = [
         {"type": "string", "minLength": 1, "maxLength": 100},
         description="Only conversations with a turn that ran this template.",
     ),
+    OpenApiParameter("tag", TAG_NAME, description="Only conversations carrying this tag of yours."),
 ]
 
 list_schema = extend_schema(
@@ -134,7 +146,7 @@ retrieve_schema = extend_schema(
 update_schema = extend_schema(
     operation_id="conversations_partial_update",
     tags=TAGS,
-    summary="Rename, pin, archive, change the system prompt or switch the active turn",
+    summary="Rename, pin, archive, tag, change the system prompt or switch the active turn",
     parameters=ID,
     request=ConversationUpdateSerializer,
     responses={200: ConversationDetailSerializer, **NOT_FOUND, **WRITE},
@@ -207,4 +219,39 @@ import_schema = extend_schema(
         415: OpenApiResponse(docs.DetailSerializer, "The body is not multipart/form-data."),
         503: OpenApiResponse(docs.ErrorSerializer, "The database or the embedding model is unavailable."),
     },
+)
+
+
+class TagCountSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    count = serializers.IntegerField(help_text="How many of your conversations carry it.")
+
+
+class TagRenameSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=TAG_NAME_MAX, help_text="The new name (an existing tag: merged into it).")
+
+
+TAG_PATH = [OpenApiParameter("name", TAG_NAME, OpenApiParameter.PATH, description="The tag's name.")]
+NO_SUCH_TAG = {404: OpenApiResponse(docs.DetailSerializer, "You have no tag of that name.")}
+
+tag_list_schema = extend_schema(
+    operation_id="tags_list",
+    tags=TAGS,
+    summary="Your tags, by name, with how many conversations carry each",
+    responses={200: TagCountSerializer(many=True), **READ},
+)
+tag_rename_schema = extend_schema(
+    operation_id="tags_partial_update",
+    tags=TAGS,
+    summary="Rename a tag on all your conversations (merging it into an existing tag of that name)",
+    parameters=TAG_PATH,
+    request=TagRenameSerializer,
+    responses={200: TagCountSerializer, **NO_SUCH_TAG, **WRITE},
+)
+tag_delete_schema = extend_schema(
+    operation_id="tags_destroy",
+    tags=TAGS,
+    summary="Remove a tag from all your conversations",
+    parameters=TAG_PATH,
+    responses={204: OpenApiResponse(description="Deleted."), **NO_SUCH_TAG, **READ},
 )

@@ -1,7 +1,8 @@
 """What the model reads for a new turn: the system prompt, the path's earlier turns, then the new prompt.
 
-When it all exceeds the model's context (leaving room for the answer), the oldest turns are dropped
-first; the system prompt and the new prompt always stay.
+When it all exceeds the prompt's token budget (GENERATION_MAX_PROMPT_TOKENS, always leaving room for
+the answer in the model's context), the oldest turns are dropped first; the system prompt and the new
+prompt always stay (over the budget on their own, the request is refused: ai/admission.py).
 
 Counting a 50-turn path through the tokenizer on every turn would cost more than everything else a
 turn does besides generation, so each earlier exchange's tokens are counted once (through the chat
@@ -14,8 +15,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from django.conf import settings
-
+from prompt_forge.ai.admission import prompt_token_budget
 from prompt_forge.ai.base import Generator, SamplingParams
 
 MARGIN_PER_EXCHANGE = 2  # tokens: boundary effects between separately counted messages
@@ -86,8 +86,7 @@ def assemble(
     earlier = [exchange for exchange in earlier if exchange.prompt and exchange.response]
     if not earlier:
         return Context(_messages(system, [], text), earlier_turns=0, dropped_turns=0)
-    answer_room = (params.max_new_tokens if params else None) or settings.GENERATION_MAX_NEW_TOKENS
-    room = generator.context_length - answer_room - generator.count_tokens(_messages(system, [], text))
+    room = prompt_token_budget(generator, params) - generator.count_tokens(_messages(system, [], text))
     # Keep the newest exchanges that fit; everything older is dropped.
     kept = 0
     for exchange in reversed(earlier):

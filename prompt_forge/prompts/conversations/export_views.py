@@ -7,6 +7,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from prompt_forge.accounts.scopes import CONVERSATION_SCOPES
+
 from ..inputs import InvalidRequestError
 from . import export
 from .api_docs import export_all_schema, export_schema
@@ -22,6 +24,8 @@ class FormatParameterMixin:
 
 
 class ConversationExportView(FormatParameterMixin, APIView):
+    required_scopes = CONVERSATION_SCOPES  # what an API key needs here
+
     @export_schema
     @owned
     def get(self, request: Request, conversation) -> HttpResponse:
@@ -39,6 +43,8 @@ class ConversationExportView(FormatParameterMixin, APIView):
 
 
 class ConversationExportAllView(FormatParameterMixin, APIView):
+    required_scopes = CONVERSATION_SCOPES  # what an API key needs here
+
     @export_all_schema
     def get(self, request: Request) -> StreamingHttpResponse:
         response = StreamingHttpResponse(export.all_as_json(request.user.pk), content_type="application/json")

@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from prompt_forge.accounts.scopes import CONVERSATION_SCOPES
 from prompt_forge.ai.registry import get_embedder
 
 from ..inputs import InvalidRequestError
@@ -18,6 +19,7 @@ FORMAT_ERROR = f"format must be one of: {', '.join(sorted(PARSERS))}"
 
 
 class ConversationImportView(FormatParameterMixin, APIView):
+    required_scopes = CONVERSATION_SCOPES  # what an API key needs here
     parser_classes = [MultiPartParser]
 
     @import_schema

@@ -5,6 +5,24 @@ from django.db import models
 from django.utils import timezone
 
 TITLE_MAX = 60
+TAG_NAME_MAX = 40  # characters
+TAGS_PER_CONVERSATION = 20
+TAGS_PER_USER = 500
+
+
+class Tag(models.Model):
+    """A label of the owner's own choosing; conversations carry any number of them (bounded)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=TAG_NAME_MAX)
+
+    class Meta:
+        app_label = "prompts"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="tag_user_name")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.name}"
 
 
 class Conversation(models.Model):
@@ -27,6 +45,7 @@ class Conversation(models.Model):
     )
     # Set by `manage.py import_conversations`: a re-run of the same export adds nothing.
     import_key = models.CharField(max_length=64, blank=True, default="", editable=False)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="conversations")
 
     class Meta:
         app_label = "prompts"

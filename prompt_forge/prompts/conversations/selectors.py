@@ -10,15 +10,15 @@ from prompt_forge.search.registry import get_index
 
 from ..models import Prompt
 from ..selectors import MAX_ID
-from .models import Conversation
+from .models import Conversation, Tag
 from .tree import Tree
 
 
 def conversation_list(
-    *, user_id: int, archived: bool | None = False, template: str | None = None
+    *, user_id: int, archived: bool | None = False, template: str | None = None, tag: str | None = None
 ) -> QuerySet[Conversation]:
     """The user's conversations, pinned first, then the most recently updated; with `turn_count`.
-    `template`: only those with a turn that ran that template."""
+    `template`: only those with a turn that ran that template; `tag`: only those carrying that tag."""
     turns = Prompt.objects.filter(conversation=OuterRef("pk")).order_by().values("conversation").annotate(n=Count("pk"))
     queryset = Conversation.objects.filter(user_id=user_id)
     if archived is not None:
@@ -28,9 +28,20 @@ def conversation_list(
     if template is not None:
         ran = Prompt.objects.filter(user_id=user_id, metadata__extra_info__template__name=template)
         queryset = queryset.filter(pk__in=ran.values("conversation_id"))
+    if tag is not None:
+        queryset = queryset.filter(tags__user_id=user_id, tags__name=tag)
+    queryset = queryset.prefetch_related("tags")
     return queryset.annotate(turn_count=Coalesce(Subquery(turns.values("n")), 0)).order_by(
         F("pinned").desc(), F("updated_at").desc(), F("id").desc()
     )
+
+
+def tag_counts(*, user_id: int) -> list[dict]:
+    """The user's tags by name, each with how many of their conversations carry it."""
+    # A tag whose last conversation was deleted counts no more (it is dropped at the next tag change).
+    tags = Tag.objects.filter(user_id=user_id).annotate(count=Count("conversations")).filter(count__gt=0)
+    tags = tags.order_by("name")
+    return [{"name": name, "count": count} for name, count in tags.values_list("name", "count")]
 
 
 def conversation_get(*, user_id: int, conversation_id) -> Conversation | None:
@@ -88,7 +99,7 @@ SEARCH_DEPTH = 100  # turns fetched from the index for a conversation search
 
 
 def conversation_search(
-    *, user_id: int, query: str, archived: bool | None, limit: int, template: str | None = None
+    *, user_id: int, query: str, archived: bool | None, limit: int, template: str | None = None, tag: str | None = None
 ) -> list[Conversation]:
     """The user's conversations ranked by their best matching turn (each with `score` and `best_turn`)."""
     vector = get_embedder().embed([query])[0]
@@ -104,7 +115,9 @@ def conversation_search(
         conversation_id = owners.get(hit.prompt_id)
         if conversation_id is not None and conversation_id not in best:
             best[conversation_id] = (hit.score, hit.prompt_id)
-    conversations = conversation_list(user_id=user_id, archived=archived, template=template).in_bulk(list(best))
+    conversations = conversation_list(user_id=user_id, archived=archived, template=template, tag=tag).in_bulk(
+        list(best)
+    )
     ranked = []
     for conversation_id, (score, turn_id) in best.items():
         conversation = conversations.get(conversation_id)

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from ..feedback.serializers import FeedbackSerializer, feedback_data
 from ..serializers import PromptMetadataSerializer
+from . import tags
 from .errors import InvalidConversationRequestError
 from .models import Conversation
 
@@ -14,10 +15,24 @@ TITLE_INPUT_MAX = 200
 
 class ConversationSerializer(serializers.ModelSerializer):
     turn_count = serializers.IntegerField(read_only=True, default=0)
+    tags = serializers.SerializerMethodField(help_text="The conversation's tags, by name.")
 
     class Meta:
         model = Conversation
-        fields = ["id", "title", "created_at", "updated_at", "turn_count", "pinned", "archived", "active_turn"]
+        fields = [
+            "id",
+            "title",
+            "created_at",
+            "updated_at",
+            "turn_count",
+            "pinned",
+            "archived",
+            "active_turn",
+            "tags",
+        ]
+
+    def get_tags(self, conversation: Conversation) -> list[str]:
+        return sorted(tag.name for tag in conversation.tags.all())
 
 
 class ScoredConversationSerializer(ConversationSerializer):
@@ -102,9 +117,9 @@ def parse_create(data) -> dict:
 
 
 def parse_update(data) -> dict:
-    """PATCH /conversations/{id}/: any of title, system, pinned, archived, active_turn."""
+    """PATCH /conversations/{id}/: any of title, system, pinned, archived, active_turn, tags."""
     data = _object(data)
-    fields = {"title", "system", "pinned", "archived", "active_turn"}
+    fields = {"title", "system", "pinned", "archived", "active_turn", "tags"}
     unknown = sorted(set(data) - fields)
     if unknown:
         raise InvalidConversationRequestError(f"unknown field: {unknown[0]}")
@@ -121,7 +136,19 @@ def parse_update(data) -> dict:
         if isinstance(value, bool) or not isinstance(value, int):
             raise InvalidConversationRequestError("active_turn must be a turn id")
         changes["active_turn"] = value
+    if "tags" in data:
+        changes["tags"] = tags.clean_names(data["tags"])
     return changes
+
+
+class TagNameField(serializers.CharField):
+    """A tag name in a query string, checked by the same rules as a tag being set."""
+
+    def to_internal_value(self, data) -> str:
+        try:
+            return tags.clean_name(super().to_internal_value(data))
+        except InvalidConversationRequestError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
 
 
 class ListQuerySerializer(serializers.Serializer):
@@ -132,6 +159,7 @@ class ListQuerySerializer(serializers.Serializer):
     archived = serializers.ChoiceField(choices=["true", "false", "all"], required=False, default="false")
     q = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     template = serializers.CharField(required=False, max_length=100)
+    tag = TagNameField(required=False, trim_whitespace=False)
 
     def validate_q(self, value: str) -> str:
         if len(value) > settings.SEARCH_QUERY_MAX_CHARS:

@@ -9,7 +9,7 @@ from prompt_forge.search import changes
 from .. import services as pipeline
 from ..inputs import TemplateUse
 from ..models import Prompt
-from . import placement, selectors
+from . import placement, selectors, tags
 from .errors import InvalidConversationRequestError, TurnNotFoundError
 from .models import TITLE_MAX, Conversation
 
@@ -20,8 +20,10 @@ def conversation_create(*, user_id: int, title: str = "", system: str = "") -> C
 
 
 def conversation_update(conversation: Conversation, *, changes: dict) -> Conversation:
-    """Apply validated changes (title, system, pinned, archived, active_turn) to the user's conversation."""
+    """Apply validated changes (title, system, pinned, archived, active_turn, tags) to the user's conversation."""
     fields = []
+    if "tags" in changes:
+        tags.conversation_set_tags(conversation, names=changes.pop("tags"))
     if "active_turn" in changes:
         turn_id = changes.pop("active_turn")
         if selectors.turn_get(conversation=conversation, turn_id=turn_id) is None:

@@ -1,8 +1,10 @@
 from prompt_forge.common.urls import with_and_without_slash
 
-from . import export_views, import_views, views
+from . import export_views, import_views, tag_views, views
 
 urlpatterns = [
+    *with_and_without_slash("tags", tag_views.TagListView.as_view(), name="tag-list"),
+    *with_and_without_slash("tags/<str:name>", tag_views.TagDetailView.as_view(), name="tag-detail"),
     *with_and_without_slash(
         "conversations/import", import_views.ConversationImportView.as_view(), name="conversation-import"
     ),

@@ -9,6 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from prompt_forge.accounts.scopes import CONVERSATION_SCOPES
+
 from ..inputs import parse_prompt_request, parse_sampling
 from ..serializers import PromptSerializer, validate_query
 from ..throttles import PROMPT_THROTTLES
@@ -58,6 +60,8 @@ class ConversationListView(APIView):
     """GET: the caller's conversations (pinned first, then most recently updated), or ranked by `q`.
     POST: a new, empty conversation."""
 
+    required_scopes = CONVERSATION_SCOPES  # what an API key needs here
+
     @list_schema
     def get(self, request: Request) -> Response:
         params = validate_query(request.query_params, ListQuerySerializer)
@@ -71,11 +75,14 @@ class ConversationListView(APIView):
                 archived=archived,
                 limit=limit,
                 template=params.get("template"),
+                tag=params.get("tag"),
             )
             return Response({"count": len(found), "results": ScoredConversationSerializer(found, many=True).data})
         paginator = ConversationPagination()
         page = paginator.paginate_queryset(
-            selectors.conversation_list(user_id=request.user.pk, archived=archived, template=params.get("template")),
+            selectors.conversation_list(
+                user_id=request.user.pk, archived=archived, template=params.get("template"), tag=params.get("tag")
+            ),
             request,
             view=self,
         )
@@ -91,6 +98,8 @@ class ConversationListView(APIView):
 class ConversationDetailView(APIView):
     """GET the conversation with its active path; PATCH its title, system, pinned, archived, active_turn;
     DELETE it with all its turns."""
+
+    required_scopes = CONVERSATION_SCOPES  # what an API key needs here
 
     @retrieve_schema
     @owned
@@ -112,6 +121,8 @@ class ConversationDetailView(APIView):
 
 class TurnCreateView(APIView):
     """POST a new turn: answered with the conversation's earlier turns as context."""
+
+    required_scopes = CONVERSATION_SCOPES  # what an API key needs here
 
     throttle_classes = PROMPT_THROTTLES
 
@@ -135,6 +146,8 @@ class TurnCreateView(APIView):
 
 class TurnRegenerateView(APIView):
     """POST: a new answer to a turn's prompt, added as its sibling (and made active)."""
+
+    required_scopes = CONVERSATION_SCOPES  # what an API key needs here
 
     throttle_classes = PROMPT_THROTTLES
 

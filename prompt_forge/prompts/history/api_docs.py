@@ -5,6 +5,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 
 from prompt_forge.common import openapi as docs
 
+from ..conversations.api_docs import TAG_NAME
 from ..models import Prompt
 from .serializers import K_MAX, SearchHitSerializer
 
@@ -31,6 +32,7 @@ PARAMETERS = [
     OpenApiParameter(
         "conversation", {"type": "integer", "minimum": 1}, description="Only turns of this conversation of yours."
     ),
+    OpenApiParameter("tag", TAG_NAME, description="Only turns of your conversations carrying this tag."),
     OpenApiParameter(
         "status", {"type": "string", "enum": Prompt.Status.values}, description="Only turns in this state."
     ),

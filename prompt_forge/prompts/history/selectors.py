@@ -24,6 +24,7 @@ class SearchFilters:
     model: str | None = None
     conversation: int | None = None
     status: str | None = None
+    tag: str | None = None
     template: str | None = None  # runs of this template (any version)
 
     def candidates(self, *, user_id: int) -> QuerySet | None:
@@ -34,6 +35,7 @@ class SearchFilters:
             "metadata__model_used": self.model,
             "conversation_id": self.conversation,
             "status": self.status,
+            "conversation__tags__name": self.tag,
             "metadata__extra_info__template__name": self.template,
         }
         given = {name: value for name, value in conditions.items() if value is not None}

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from prompt_forge.search.hybrid import Mode
 
+from ..conversations.serializers import TagNameField
 from ..models import Prompt
 from ..serializers import ConversationRefSerializer, PromptMetadataSerializer
 
@@ -51,6 +52,7 @@ class SearchQuerySerializer(serializers.Serializer):
     model = serializers.CharField(required=False, max_length=200)
     conversation = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     status = serializers.ChoiceField(required=False, choices=Prompt.Status.values)
+    tag = TagNameField(required=False, trim_whitespace=False)
     template = serializers.CharField(required=False, max_length=100)
 
     def validate_q(self, value: str) -> str:

@@ -28,6 +28,7 @@ class SearchView(APIView):
             template=params.get("template"),
             conversation=params.get("conversation"),
             status=params.get("status"),
+            tag=params.get("tag"),
         )
         hits = history_search(
             user_id=request.user.pk, query=params["q"], mode=Mode(params["mode"]), k=params["k"], filters=filters

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('prompts', '0005_feedback'),
+        ('prompts', '0006_feedback'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('prompts', '0004_answer_vector'),
+        ('prompts', '0005_conversation_tags'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

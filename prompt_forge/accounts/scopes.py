@@ -41,6 +41,11 @@ def require_scope(identity, scope: str) -> None:
         raise MissingScopeError(scope)
 
 
+def key_id_of(identity) -> int | None:
+    """The API key a request was made with (request.auth), or None for a login."""
+    return getattr(identity, "key_id", None)
+
+
 def is_key(identity) -> bool:
     return getattr(identity, "scopes", None) is not None
 

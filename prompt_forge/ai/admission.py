@@ -52,28 +52,39 @@ class GenerationBusyError(Exception):
 
 
 class GenerationSlots:
+    """GENERATION_QUEUE_SIZE slots per model name: each model has its own admission queue, so a slow
+    remote model never keeps requests for another model out."""
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self.in_use = 0
+        self._in_use: dict[str, int] = {}
 
-    def acquire(self) -> None:
+    @property
+    def in_use(self) -> int:
+        """Slots taken, all models together."""
+        return sum(self._in_use.values())
+
+    def in_use_for(self, model: str) -> int:
+        return self._in_use.get(model, 0)
+
+    def acquire(self, model: str = "") -> None:
         limit = settings.GENERATION_QUEUE_SIZE  # read each time so a settings change applies at once
         with self._lock:
-            if self.in_use >= limit:
+            if self._in_use.get(model, 0) >= limit:
                 raise GenerationBusyError(limit)
-            self.in_use += 1
+            self._in_use[model] = self._in_use.get(model, 0) + 1
 
-    def release(self) -> None:
+    def release(self, model: str = "") -> None:
         with self._lock:
-            self.in_use -= 1
+            self._in_use[model] -= 1
 
     @contextmanager
-    def slot(self):
-        self.acquire()
+    def slot(self, model: str = ""):
+        self.acquire(model)
         try:
             yield
         finally:
-            self.release()
+            self.release(model)
 
 
 generation_slots = GenerationSlots()

@@ -12,7 +12,14 @@ class ModelError(Exception):
 
 
 class UpstreamError(ModelError):
-    """A remote inference server failed or answered with an error; the API answers 502."""
+    """A remote inference server failed or answered with an error; the API answers 502.
+
+    `fallback` says whether another model may be tried instead: yes for a connection error, a timeout
+    or a 5xx answer (the server is in trouble), no for a 4xx (the request itself was refused)."""
+
+    def __init__(self, message: str, *, fallback: bool = True) -> None:
+        super().__init__(message)
+        self.fallback = fallback
 
 
 class UpstreamTimeoutError(UpstreamError):

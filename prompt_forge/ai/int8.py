@@ -1,14 +1,14 @@
-"""Int8 Linear layers (GENERATION_QUANTIZE=int8): int8 weights and activations, int32 sums (fbgemm).
+"""Int8 Linear layers (EMBEDDING_PRECISION=int8): int8 weights and activations, int32 sums (fbgemm).
 
 Weights get one scale per output channel. Each activation row (one token) is scaled by its own
 largest magnitude before it is quantized, and the result scaled back. torch's `quantize_dynamic`
-instead picks one activation scale for the whole batch, so a request's answer would depend on what
+instead picks one activation scale for the whole batch, so a text's vector would depend on what
 else is in the batch; here a row is quantized the same way alone or batched, and the int32 sums are
-exact, so a request gives the same greedy answer alone or batched with others.
+exact, so a text gets the same vector alone or batched with others.
 
 Activations use the full 8 bits: on AVX512-VNNI CPUs fbgemm sums u8 x s8 products straight into
-int32 (tests/ai/engine/test_llama.py checks the worst case is exact). The 7-bit range `quantize_dynamic` uses
-(reduce_range) gave visibly worse answers in benchmarks/generation_answers.py.
+int32 (`int8_sums_exact` measures it on the running CPU). The 7-bit range `quantize_dynamic` uses
+(reduce_range) is not needed there.
 """
 
 import functools
@@ -101,13 +101,6 @@ def _replace_linears(module: nn.Module, make) -> int:
 def quantize_linears(model: nn.Module) -> int:
     """Replace every nn.Linear by an Int8Linear; return how many."""
     return _replace_linears(model, Int8Linear.from_linear)
-
-
-def int8_skeleton(model: nn.Module) -> None:
-    """Give a model empty Int8Linear layers, ready for a quantized state dict."""
-    _replace_linears(
-        model, lambda linear: Int8Linear(linear.in_features, linear.out_features, bias=linear.bias is not None)
-    )
 
 
 def pack_int8_layers(model: nn.Module) -> None:

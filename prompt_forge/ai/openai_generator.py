@@ -87,7 +87,8 @@ class OpenAIGenerator:
         if isinstance(exc, openai.APITimeoutError | httpx.TimeoutException):
             return UpstreamTimeoutError(f"{where} did not answer within {self.timeout:g} s")
         if isinstance(exc, openai.APIStatusError):
-            return UpstreamError(f"{where} answered HTTP {exc.status_code}: {self._scrub(exc.message)}")
+            message = f"{where} answered HTTP {exc.status_code}: {self._scrub(exc.message)}"
+            return UpstreamError(message, fallback=exc.status_code >= 500)
         if isinstance(exc, openai.APIConnectionError | httpx.TransportError):
             return UpstreamError(f"could not reach {where}: {self._scrub(str(exc))}")
         return UpstreamError(f"{where} failed: {self._scrub(str(exc))}")

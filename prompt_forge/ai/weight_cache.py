@@ -5,9 +5,8 @@ GGUF-loaded model, so we save config + tokenizer + state dict ourselves. A cache
 on the meta device (no random initialisation) and its tensors are assigned straight from the
 memory-mapped file.
 
-Each cache folder is named after the GGUF file's size and mtime, the cache format and a variant (the
-engine keeps its own converted weights, see engine/weights.py): a different model file never reuses a
-cache, and an unreadable cache is deleted and rebuilt, never trusted.
+Each cache folder is named after the GGUF file's size and mtime, the cache format and a variant: a
+different model file never reuses a cache, and an unreadable cache is deleted and rebuilt, never trusted.
 """
 
 import json

@@ -20,6 +20,7 @@ from prompt_forge.accounts.api_keys import TooManyKeysError
 from prompt_forge.accounts.scopes import KeysForbiddenError, MissingScopeError
 from prompt_forge.ai.admission import GenerationBusyError, PromptTooLongError
 from prompt_forge.ai.base import ModelError, UpstreamError, UpstreamTimeoutError
+from prompt_forge.ai.catalog import UnknownModelError
 from prompt_forge.ai.deadline import ModelTimeoutError
 from prompt_forge.common.exceptions import DATABASE_UNAVAILABLE
 from prompt_forge.common.metrics import THROTTLED_REQUESTS
@@ -202,6 +203,15 @@ def _too_many_keys(exc: TooManyKeysError) -> ErrorReply:
     return ErrorReply(status=status.HTTP_400_BAD_REQUEST, body={"error": str(exc), "limit": exc.limit})
 
 
+def _unknown_model(exc: UnknownModelError) -> ErrorReply:
+    return ErrorReply(
+        status=status.HTTP_400_BAD_REQUEST,
+        body={"error": str(exc), "models": exc.known},
+        openai={"message": str(exc), "type": "invalid_request_error", "param": "model", "code": "model_not_found"},
+        socket={"type": "error", "error": str(exc), "models": exc.known},
+    )
+
+
 def _database_unavailable(exc: DatabaseError) -> ErrorReply:
     logger.error("database error: %s", exc)
     return ErrorReply(
@@ -213,6 +223,7 @@ def _database_unavailable(exc: DatabaseError) -> ErrorReply:
 _TABLE: list[tuple[type[Exception], Callable[..., ErrorReply]]] = [
     (InvalidRequestError, _invalid),
     (MissingScopeError, _missing_scope),
+    (UnknownModelError, _unknown_model),
     (KeysForbiddenError, _keys_forbidden),
     (TooManyKeysError, _too_many_keys),
     (PromptTooLongError, _too_long),

@@ -4,7 +4,7 @@ Added to the schema by the `add_openai_paths` hook (SPECTACULAR_SETTINGS), so th
 show it and Schemathesis fuzzes it with the rest of the API.
 """
 
-from django.conf import settings
+from prompt_forge.ai import catalog
 
 from .requests import ROLES
 
@@ -51,7 +51,7 @@ def _chat_request() -> dict:
     return {
         "type": "object",
         "properties": {
-            "model": {"type": "string", "enum": [settings.GENERATION_MODEL], "description": "GET /v1/models"},
+            "model": {"type": "string", "enum": catalog.model_names(), "description": "GET /v1/models"},
             "messages": {
                 "type": "array",
                 "items": MESSAGE,
@@ -139,7 +139,8 @@ def _openai_error(description: str) -> dict:
 
 
 COMMON_ERRORS = {
-    "401": _openai_error("Missing, invalid or expired access token."),
+    "401": _openai_error("Missing, invalid, expired or revoked access token or API key."),
+    "403": _openai_error("An API key without the v1 scope (code missing_scope)."),
     "413": _json(PLAIN_ERROR, "Request body larger than MAX_REQUEST_BYTES."),
 }
 
@@ -150,11 +151,11 @@ def openai_paths() -> dict:
         "/v1/models": {
             "get": {
                 "operationId": "v1_models",
-                "summary": "The served model (OpenAI-compatible)",
+                "summary": "The served models (OpenAI-compatible), the default first",
                 "tags": ["openai"],
                 "security": security,
                 "responses": {
-                    "200": _json(MODEL_LIST, "The model /v1/chat/completions serves."),
+                    "200": _json(MODEL_LIST, "The models /v1/chat/completions serves (MODELS)."),
                     **COMMON_ERRORS,
                     "503": _json(PLAIN_ERROR, "The database is unavailable."),
                 },
@@ -177,11 +178,11 @@ def openai_paths() -> dict:
                             "text/event-stream": {"schema": SSE_EVENT},
                         },
                     },
-                    "400": _openai_error("Invalid request: error.param names the field."),
-                    **COMMON_ERRORS,
-                    "404": _openai_error(
-                        "No such model (code model_not_found), conversation, or template (code prompt_not_found)."
+                    "400": _openai_error(
+                        "Invalid request: error.param names the field (an unknown model: code model_not_found)."
                     ),
+                    **COMMON_ERRORS,
+                    "404": _openai_error("No such conversation, or template (code prompt_not_found)."),
                     "429": _openai_error("Rate limit reached; see Retry-After."),
                     "502": _openai_error("The remote inference server failed; the prompt is kept."),
                     "503": {

@@ -6,6 +6,7 @@ from django.conf import settings
 from rest_framework.exceptions import ParseError
 
 from prompt_forge.ai.base import SamplingParams
+from prompt_forge.ai.catalog import UnknownModelError
 from prompt_forge.common.parsers import strict_loads
 from prompt_forge.prompts.inputs import (
     OPENAI_API,
@@ -102,7 +103,8 @@ def _params(body: dict) -> SamplingParams:
         raise _invalid(str(exc), exc.param) from exc
 
 
-def parse_chat_request(raw_body: bytes, *, served_model: str) -> ChatRequest:
+def parse_chat_request(raw_body: bytes, *, served_models: list[str]) -> ChatRequest:
+    """The request, checked; `model` must be one of `served_models` (the catalog's names, GET /v1/models)."""
     try:
         body = strict_loads(raw_body or b"")
     except ParseError as exc:  # not JSON, nested too deeply, NUL or a lone surrogate: as on the REST API
@@ -112,8 +114,8 @@ def parse_chat_request(raw_body: bytes, *, served_model: str) -> ChatRequest:
     model = body.get("model")
     if not isinstance(model, str) or not model:
         raise _invalid("model is required", "model")
-    if model != served_model:
-        raise OpenAIError(404, f"The model '{model}' does not exist", param="model", code="model_not_found")
+    if model not in served_models:
+        raise OpenAIError.from_exception(UnknownModelError(model, list(served_models)))
     stream = body.get("stream", False)
     if not isinstance(stream, bool):
         raise _invalid("stream must be true or false", "stream")

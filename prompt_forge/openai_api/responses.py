@@ -61,8 +61,9 @@ def sse(data: dict | str) -> str:
     return f"data: {data if isinstance(data, str) else json.dumps(data)}\n\n"
 
 
-def model_list(model: str) -> dict:
+def model_list(models: list[str]) -> dict:
+    created = int(time.time())
     return {
         "object": "list",
-        "data": [{"id": model, "object": "model", "created": int(time.time()), "owned_by": "prompt-forge"}],
+        "data": [{"id": name, "object": "model", "created": created, "owned_by": "prompt-forge"} for name in models],
     }

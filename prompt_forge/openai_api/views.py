@@ -9,12 +9,12 @@ import time
 from collections.abc import AsyncIterator
 
 from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.http import JsonResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from prompt_forge.accounts.authentication import authenticate_request
 from prompt_forge.accounts.scopes import V1, MissingScopeError, require_scope
+from prompt_forge.ai import catalog
 from prompt_forge.ai.admission import GenerationBusyError, PromptTooLongError
 from prompt_forge.common.thread_bridge import stream_in_thread
 from prompt_forge.prompt_templates.errors import TemplateNotFoundError
@@ -48,7 +48,7 @@ async def models(request):
         require_scope(identity, V1)
     except MissingScopeError as exc:
         return OpenAIError.from_exception(exc).response()
-    return JsonResponse(responses.model_list(settings.GENERATION_MODEL))
+    return JsonResponse(responses.model_list(catalog.model_names()))
 
 
 @csrf_exempt
@@ -61,13 +61,13 @@ async def chat_completions(request):
             raise unauthorized()
         user = request.user = identity.user  # request.user: for the request log
         require_scope(identity, V1)
-        chat = parse_chat_request(request.body, served_model=settings.GENERATION_MODEL)
+        chat = parse_chat_request(request.body, served_models=catalog.model_names())
         wait = await sync_to_async(prompt_throttle_wait)(user)
         if wait is not None:
             raise throttled(wait)
         chat, turn = await sync_to_async(_attach)(user.pk, chat, request.body)
         if chat.stream:
-            return await _stream_response(user.pk, chat, turn)
+            return await _stream_response(user.pk, chat, turn, key_id=identity.key_id)
         prompt = await sync_to_async(prompt_create)(
             user_id=user.pk,
             text=chat.text,
@@ -76,6 +76,8 @@ async def chat_completions(request):
             source=turn.source,
             placement=turn.placement,
             template=chat.template,
+            model=chat.model,
+            key_id=identity.key_id,
         )
     except OpenAIError as exc:
         return exc.response()
@@ -103,7 +105,7 @@ def _attach(user_id: int, chat: ChatRequest, raw_body: bytes) -> tuple[ChatReque
     return chat, turn
 
 
-async def _stream_response(user_id: int, chat: ChatRequest, turn: ChatTurn) -> StreamingHttpResponse:
+async def _stream_response(user_id: int, chat: ChatRequest, turn: ChatTurn, *, key_id: int | None):
     events = stream_in_thread(
         lambda: prompt_stream(
             user_id=user_id,
@@ -113,6 +115,8 @@ async def _stream_response(user_id: int, chat: ChatRequest, turn: ChatTurn) -> S
             source=turn.source,
             placement=turn.placement,
             template=chat.template,
+            model=chat.model,
+            key_id=key_id,
         )
     )
     # The first event is awaited before answering, so a full server still gets a real 503 status.

@@ -44,6 +44,11 @@ class PromptCreateSerializer(serializers.Serializer):
     variables = serializers.DictField(
         required=False, help_text="With template: the values of its {{ variables }} (text, numbers, true/false)."
     )
+    model = serializers.CharField(
+        required=False,
+        help_text="The model to answer with, by name (GET /v1/models); default: the conversation's, else the "
+        "server's first. An unknown name is a 400 listing the known ones.",
+    )
     send_via_websocket = serializers.BooleanField(
         required=False, default=False, help_text="Also push the answer to every open WebSocket of yours."
     )

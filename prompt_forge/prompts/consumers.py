@@ -13,8 +13,9 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from prompt_forge.accounts.middleware import authenticate_token
-from prompt_forge.accounts.scopes import PROMPTS_WRITE, MissingScopeError, require_scope
+from prompt_forge.accounts.scopes import PROMPTS_WRITE, MissingScopeError, key_id_of, require_scope
 from prompt_forge.ai.base import SamplingParams
+from prompt_forge.ai.catalog import UnknownModelError
 from prompt_forge.edge.errors import reply_for
 from prompt_forge.prompt_templates.errors import TemplateNotFoundError
 
@@ -42,6 +43,7 @@ SOCKET_PROMPT_FIELDS = (
     "stop",
     "seed",
     *("template", "version", "label", "variables"),
+    "model",
 )
 AUTH_HINT = 'authenticate first: send {"type": "auth", "token": "<access token>"}'
 logger = logging.getLogger(__name__)
@@ -146,7 +148,7 @@ class PromptConsumer(AsyncWebsocketConsumer):
         try:
             require_scope(self.identity, PROMPTS_WRITE)
             body = await sync_to_async(parse_prompt_request)(fields, user_id=self.user.pk)
-        except (InvalidRequestError, TemplateNotFoundError, MissingScopeError) as exc:
+        except (InvalidRequestError, TemplateNotFoundError, MissingScopeError, UnknownModelError) as exc:
             self._log_refused(str(exc))
             await self.send_json(reply_for(exc).socket)
             return
@@ -157,12 +159,18 @@ class PromptConsumer(AsyncWebsocketConsumer):
             return
         try:  # "conversation" / "parent": a turn of one of the user's conversations
             turn = await sync_to_async(socket_turn_options)(
-                user_id=self.user.pk, message=message, text=body.text, params=body.params, template=body.template
+                user_id=self.user.pk,
+                message=message,
+                text=body.text,
+                params=body.params,
+                template=body.template,
+                model=body.model,
             )
         except (ConversationNotFoundError, InvalidRequestError) as exc:
             await self.send_json(reply_for(exc).socket)
             return
         turn["template"] = body.template
+        turn["key_id"] = key_id_of(self.identity)
         self.stream_task = asyncio.create_task(self._stream(body.text, body.params, turn))
 
     async def _stream(self, text: str, params: SamplingParams, turn: dict) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from prompt_forge.ai import catalog
 from prompt_forge.ai.base import SamplingParams
 from prompt_forge.prompt_templates import rendering
 from prompt_forge.prompt_templates import selectors as template_selectors
@@ -235,6 +236,16 @@ class PromptRequest:
     use_cache: bool = False  # answer from the user's own semantic cache when a close earlier prompt exists
     params: SamplingParams = field(default_factory=SamplingParams)
     template: TemplateUse | None = None  # the prompt is a run of this template
+    model: str | None = None  # a model of the catalog by name (None: the default, or the conversation's)
+
+
+def parse_model(value) -> str | None:
+    """A `model` field: None (absent), or a configured model's name; UnknownModelError (400) otherwise."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidRequestError("model must be a string: one of GET /v1/models", "model")
+    return catalog.resolve(value).name
 
 
 def parse_prompt_request(data, *, user_id: int | None = None) -> PromptRequest:
@@ -265,6 +276,7 @@ def parse_prompt_request(data, *, user_id: int | None = None) -> PromptRequest:
         use_cache=flag(data, "use_cache"),
         params=params,
         template=use,
+        model=parse_model(data.get("model")),
     )
 
 

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 
-from prompt_forge.ai.admission import check_prompt_tokens, generation_slots
+from prompt_forge.ai import catalog
+from prompt_forge.ai.admission import GenerationBusyError, check_prompt_tokens, generation_slots
 from prompt_forge.ai.base import Generation, ModelError, SamplingParams
 from prompt_forge.ai.deadline import generate_within
 from prompt_forge.ai.registry import get_embedder, get_generator
@@ -53,6 +54,8 @@ class AnswerRequest:
     placement: Placement | None = None  # the conversation and parent turn (None: a new conversation)
     template: TemplateUse | None = None  # the prompt is a run of this template (recorded with the turn)
     tags: dict | None = None  # recorded in extra_info too, e.g. {"comparison": "<id>"}
+    model: str | None = None  # a model of the catalog (ai/catalog.py) by name; None: the default model
+    key_id: int | None = None  # the API key the request was made with (recorded; usage is counted per key)
 
 
 @dataclass(frozen=True)
@@ -91,8 +94,9 @@ def answer(request: AnswerRequest, *, stream: bool, retry: Prompt | None = None)
     PromptNotRetriableError when `retry` cannot be claimed, and PromptFailedError (prompt kept,
     status failed, with the part of the answer already shown) when a model fails.
     """
-    check_prompt_tokens(get_generator(), _model_input(request), request.params)
-    with generation_slots.slot():
+    chain = catalog.route(request.model)  # the model, then its fallbacks
+    check_prompt_tokens(get_generator(chain[0].name), _model_input(request), request.params)
+    with generation_slots.slot(chain[0].name):
         prompt = records.claim_for_retry(retry) if retry is not None else _save(request)
         pieces: list[str] = []
         embedded = None
@@ -105,11 +109,11 @@ def answer(request: AnswerRequest, *, stream: bool, retry: Prompt | None = None)
                     pieces.append(generation.text)
                     yield StreamDelta(prompt.pk, generation.text)
                 else:
-                    generation = yield from _generate(request, prompt, pieces, stream=stream)
-                    details = {**_generation_details(generation), **details}
+                    generation, routed = yield from _generate_routed(request, prompt, pieces, chain, stream=stream)
+                    details = {**_generation_details(generation), **routed, **details}
             else:
-                generation = yield from _generate(request, prompt, pieces, stream=stream)
-                details = _generation_details(generation)
+                generation, routed = yield from _generate_routed(request, prompt, pieces, chain, stream=stream)
+                details = {**_generation_details(generation), **routed}
         except ModelError as exc:
             raise _failed(prompt, exc, partial_response="".join(pieces)) from exc
         except GeneratorExit:
@@ -146,6 +150,8 @@ def _save(request: AnswerRequest) -> Prompt:
     source = {**(request.source or {}), **(request.tags or {})}
     if request.template is not None:
         source["template"] = request.template.as_info()
+    if request.key_id is not None:
+        source["api_key"] = request.key_id
     return records.save_pending(
         user_id=request.user_id,
         text=request.text,
@@ -164,15 +170,40 @@ def _model_input(request: AnswerRequest):
     return request.text
 
 
-def _generate(request: AnswerRequest, prompt: Prompt, pieces: list[str], *, stream: bool):
+def _generate_routed(request: AnswerRequest, prompt: Prompt, pieces: list[str], chain: list, *, stream: bool):
+    """Run the first model of `chain` (its slot is held by the caller); when it fails in a way another
+    model may cure (a remote server down, timing out or answering 5xx) before any of its answer was
+    shown, run the next one, in its own slot. Return (the Generation, the details naming the model
+    that answered and why the others were skipped)."""
+    skipped: list[dict] = []
+    for position, spec in enumerate(chain):
+        try:
+            if position == 0:
+                generation = yield from _generate(request, prompt, pieces, spec.name, stream=stream)
+            else:
+                with generation_slots.slot(spec.name):
+                    generation = yield from _generate(request, prompt, pieces, spec.name, stream=stream)
+        except (ModelError, GenerationBusyError) as exc:
+            last = position == len(chain) - 1
+            if last or pieces or not getattr(exc, "fallback", isinstance(exc, GenerationBusyError)):
+                raise exc if isinstance(exc, ModelError) else ModelError(str(exc)) from exc
+            skipped.append({"model": spec.name, "reason": str(exc)})
+            continue
+        routed = {"model": spec.name}
+        if skipped:
+            routed["routing"] = {"requested": chain[0].name, "answered_by": spec.name, "skipped": skipped}
+        return generation, routed
+    raise RuntimeError("no model to route to")
+
+
+def _generate(request: AnswerRequest, prompt: Prompt, pieces: list[str], model: str, *, stream: bool):
     """Run the model; yield a StreamDelta per piece (appended to `pieces`); return the Generation."""
     target = _model_input(request)
+    generator = get_generator(model)
     if stream:
-        events = get_generator().stream(target, params=request.params)
+        events = generator.stream(target, params=request.params)
     else:
-        generation = generate_within(
-            get_generator(), target, params=request.params, timeout_s=settings.GENERATION_TIMEOUT_S
-        )
+        generation = generate_within(generator, target, params=request.params, timeout_s=settings.GENERATION_TIMEOUT_S)
         events = iter((generation.text, generation))
     result = None
     try:

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from django.db import transaction
 
+from prompt_forge.ai import catalog
 from prompt_forge.ai.base import SamplingParams
 from prompt_forge.search import changes
 
@@ -30,11 +31,14 @@ def prompt_create(
     placement: Placement | None = None,
     template: TemplateUse | None = None,
     tags: dict | None = None,
+    model: str | None = None,
+    key_id: int | None = None,
 ) -> Prompt:
     """Answer `text` (or the `conversation` ending with it) with the model, or from the user's semantic
     cache; embed and store it, then notify. Raises GenerationBusyError, storing nothing, when this
     process already admits as many generations as it may, and PromptFailedError (prompt kept) when a
-    model fails. The turn goes where `placement` says (default: the first turn of a new conversation)."""
+    model fails. The turn goes where `placement` says (default: the first turn of a new conversation).
+    `model` names a model of the catalog (None: the default); `key_id` the API key used, if any."""
     request = AnswerRequest(
         user_id=user_id,
         text=text,
@@ -46,6 +50,8 @@ def prompt_create(
         placement=placement,
         template=template,
         tags=tags,
+        model=model,
+        key_id=key_id,
     )
     return answer_now(request)
 
@@ -61,6 +67,8 @@ def prompt_stream(
     source: dict | None = None,
     placement: Placement | None = None,
     template: TemplateUse | None = None,
+    model: str | None = None,
+    key_id: int | None = None,
 ) -> Iterator[StreamEvent]:
     """The same answer as prompt_create, as events: StreamStarted, a StreamDelta per piece, StreamDone.
 
@@ -78,11 +86,13 @@ def prompt_stream(
         source=source,
         placement=placement,
         template=template,
+        model=model,
+        key_id=key_id,
     )
     return answer(request, stream=True)
 
 
-def prompt_retry(*, user_id: int, prompt_id: int) -> Prompt | None:
+def prompt_retry(*, user_id: int, prompt_id: int, key_id: int | None = None) -> Prompt | None:
     """Answer again a prompt of this user whose generation failed (or was orphaned by a crash).
 
     None when the prompt does not exist or belongs to someone else; PromptNotRetriableError when it
@@ -91,7 +101,14 @@ def prompt_retry(*, user_id: int, prompt_id: int) -> Prompt | None:
     prompt = selectors.prompt_get(user_id=user_id, prompt_id=prompt_id)
     if prompt is None:
         return None
-    request = AnswerRequest(user_id=user_id, text=prompt.text, send_via_websocket=prompt.metadata.sent_via_websocket)
+    info = prompt.metadata.extra_info or {}
+    request = AnswerRequest(
+        user_id=user_id,
+        text=prompt.text,
+        send_via_websocket=prompt.metadata.sent_via_websocket,
+        model=catalog.configured(info.get("model")),
+        key_id=key_id,
+    )
     return answer_now(request, retry=prompt)
 
 

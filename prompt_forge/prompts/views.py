@@ -7,6 +7,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from prompt_forge.accounts.scopes import key_id_of
+
 from . import selectors, services, socket_stream
 from .api_docs import create_schema, delete_schema, list_schema, retrieve_schema, retry_schema, similar_schema
 from .conversations import rest_turns as conversation_turns
@@ -52,7 +54,12 @@ class PromptListCreateView(APIView):
             return conversation_turns.create_from_prompts_request(request, body=body, stream=stream)
         if stream:
             prompt = socket_stream.prompt_stream_to_user(
-                user_id=request.user.pk, text=body.text, params=body.params, template=body.template
+                user_id=request.user.pk,
+                text=body.text,
+                params=body.params,
+                template=body.template,
+                model=body.model,
+                key_id=key_id_of(request.auth),
             )
         else:
             prompt = services.prompt_create(
@@ -62,6 +69,8 @@ class PromptListCreateView(APIView):
                 use_cache=body.use_cache,
                 params=body.params,
                 template=body.template,
+                model=body.model,
+                key_id=key_id_of(request.auth),
             )
         return Response(PromptSerializer(prompt).data, status=status.HTTP_201_CREATED)
 
@@ -90,7 +99,7 @@ class PromptRetryView(APIView):
 
     @retry_schema
     def post(self, request: Request, pk: int) -> Response:
-        prompt = services.prompt_retry(user_id=request.user.pk, prompt_id=pk)
+        prompt = services.prompt_retry(user_id=request.user.pk, prompt_id=pk, key_id=key_id_of(request.auth))
         if prompt is None:
             return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
         return Response(PromptSerializer(prompt).data)

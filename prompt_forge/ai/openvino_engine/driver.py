@@ -1,12 +1,12 @@
 """One thread drives the pipeline for every request of the process.
 
 Requests wait in a queue. Before each step the thread admits waiting requests (up to `max_batch`
-running in all) and drops the cancelled ones, then runs one `step()` of the pipeline: the scheduler
-puts every running request's next token into it and fills the rest of the step with prompt chunks
-(chunked prefill, at most `max_num_batched_tokens` tokens a step), so a long prompt is read a chunk a
-step while the other requests go on decoding. New tokens are handed to each requester's queue after
-the step. A request cancelled by its requester (client gone, stop string, deadline) is dropped before
-the next step, so a 504 stops the work within one step.
+in all) and drops the cancelled ones, then runs one `step()` of the pipeline: the scheduler puts every
+running request's next token into it and fills the rest of the step with prompt tokens (at most
+`max_num_batched_tokens` a step). A prompt longer than one chunk is read piece by piece, paced so the
+other requests keep decoding (prefill.py). New tokens are handed to each requester's queue after the
+step. A request cancelled by its requester (client gone, stop string, deadline) is dropped before the
+next step, even halfway through reading its prompt, so a 504 stops the work within one step.
 """
 
 import atexit
@@ -14,23 +14,30 @@ import itertools
 import logging
 import queue
 import threading
+import time
+from collections import deque
 
 import numpy as np
 
 from ..base import ModelError
+from .prefill import PrefillPacer
 from .request import EngineRequest, Finished
 
 logger = logging.getLogger(__name__)
 
 
 class EngineDriver:
-    def __init__(self, pipeline, *, max_batch: int) -> None:
+    def __init__(self, pipeline, *, max_batch: int, chunk_tokens: int) -> None:
         if max_batch < 1:
             raise ValueError("GENERATION_MAX_BATCH must be at least 1")
         self._pipeline = pipeline
         self.max_batch = max_batch
+        self.chunk_tokens = chunk_tokens
         self._ids = itertools.count(1)
-        self._handles: dict[EngineRequest, object] = {}  # running requests and their pipeline handles
+        self._handles: dict[EngineRequest, object] = {}  # requests in the pipeline, whole, and their handles
+        self._reading: deque[EngineRequest] = deque()  # long prompts still read piece by piece
+        self._piece: tuple[EngineRequest, object, int] | None = None  # (request, handle, prompt tokens read)
+        self._pacer = PrefillPacer()
         self._waiting: queue.SimpleQueue[EngineRequest | None] = queue.SimpleQueue()
         self._closing = False
         self._thread = threading.Thread(target=self._run, name="generation-engine", daemon=True)
@@ -40,8 +47,8 @@ class EngineDriver:
 
     @property
     def running(self) -> int:
-        """Requests admitted into the pipeline and not finished (for tests and metrics)."""
-        return len(self._handles)
+        """Requests admitted and not finished, long prompts being read included (for tests and metrics)."""
+        return len(self._handles) + len(self._reading)
 
     def submit(self, request: EngineRequest) -> None:
         self._waiting.put(request)
@@ -54,21 +61,33 @@ class EngineDriver:
 
     def _run(self) -> None:
         while not self._closing:
-            busy = bool(self._handles) or self._pipeline.has_non_finished_requests()
+            busy = self.running > 0 or self._pipeline.has_non_finished_requests()
             self._admit(block=not busy)
             self._drop_cancelled()
+            piece = self._feed_piece()
             if self._closing or not self._pipeline.has_non_finished_requests():
                 continue
+            others = bool(self._handles)
+            started = time.perf_counter()
             try:
                 self._pipeline.step()
             except Exception as exc:  # noqa: BLE001 - this step's requests fail, the engine goes on
                 logger.exception("generation step failed")
                 self._fail_all(ModelError(f"generation failed: {exc}"))
                 continue
+            self._pacer.record_step(
+                time.perf_counter() - started, carried_piece=piece or self._piece is not None, others_running=others
+            )
             self._collect()
+            self._collect_piece()
+
+    def _add(self, ids: list[int], config):
+        import openvino
+
+        return self._pipeline.add_request(next(self._ids), openvino.Tensor(np.array([ids], dtype=np.int64)), config)
 
     def _admit(self, *, block: bool) -> None:
-        while len(self._handles) < self.max_batch:
+        while self.running < self.max_batch:
             try:
                 request = self._waiting.get(block=block)
             except queue.Empty:
@@ -78,18 +97,56 @@ class EngineDriver:
                 return
             if request.cancelled.is_set():
                 request.events.put(Finished("cancelled"))
-                continue
-            import openvino
+            elif len(request.prompt_ids) > self.chunk_tokens:
+                self._reading.append(request)
+            else:
+                self._start(request)
 
-            ids = openvino.Tensor(np.array([request.prompt_ids], dtype=np.int64))
-            try:
-                self._handles[request] = self._pipeline.add_request(next(self._ids), ids, request.config)
-            except Exception as exc:  # noqa: BLE001 - e.g. a configuration the pipeline refuses
-                request.events.put(ModelError(f"generation failed: {exc}"))
+    def _start(self, request: EngineRequest) -> None:
+        """Hand the whole request to the pipeline: it reads (the rest of) the prompt, then answers."""
+        try:
+            self._handles[request] = self._add(request.prompt_ids, request.config)
+        except Exception as exc:  # noqa: BLE001 - e.g. a configuration the pipeline refuses
+            request.events.put(ModelError(f"generation failed: {exc}"))
+
+    def _feed_piece(self) -> bool:
+        """Start reading the next chunk of the oldest long prompt, when the pacer allows; True if started."""
+        if self._piece is not None or not self._reading:
+            return False
+        if not self._pacer.may_feed(others_running=bool(self._handles)):
+            return False
+        request = self._reading[0]
+        if len(request.prompt_ids) - request.prefilled <= self.chunk_tokens:
+            self._reading.popleft()
+            self._start(request)  # the pieces are cached: the pipeline reads only the last chunk
+            return True
+        import openvino_genai
+
+        config = openvino_genai.GenerationConfig()
+        config.max_new_tokens = 1
+        end = request.prefilled + self.chunk_tokens
+        self._piece = (request, self._add(request.prompt_ids[:end], config), end)
+        return True
+
+    def _collect_piece(self) -> None:
+        if self._piece is None:
+            return
+        request, handle, end = self._piece
+        while handle.can_read():
+            handle.read()  # the piece's one token is not part of any answer
+        if handle.get_status().name != "RUNNING":
+            request.prefilled = end
+            self._piece = None
 
     def _drop_cancelled(self) -> None:
         for request in [request for request in self._handles if request.cancelled.is_set()]:
             self._handles.pop(request).cancel()  # the pipeline frees its cache blocks at the next step
+            request.events.put(Finished("cancelled"))
+        for request in [request for request in self._reading if request.cancelled.is_set()]:
+            self._reading.remove(request)
+            if self._piece is not None and self._piece[0] is request:
+                self._piece[1].cancel()
+                self._piece = None
             request.events.put(Finished("cancelled"))
 
     def _collect(self) -> None:
@@ -120,3 +177,8 @@ class EngineDriver:
             handle.cancel()
             request.events.put(error)
         self._handles.clear()
+        if self._piece is not None:
+            self._piece[1].cancel()
+            self._piece = None
+        while self._reading:
+            self._reading.popleft().events.put(error)

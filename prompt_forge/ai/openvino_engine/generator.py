@@ -24,7 +24,7 @@ class OpenVINOGenerator:
         threads: int = 0,
         max_batch: int = 8,
         cache_gb: int = 1,
-        prefill_chunk_tokens: int = 256,
+        prefill_chunk_tokens: int = 128,
         **_other_backends,  # options of the transformers and OpenAI backends
     ) -> None:
         path = model_path(model_id)
@@ -44,7 +44,7 @@ class OpenVINOGenerator:
         self.uses_chat_template = bool(self._tokenizer.chat_template)
         config = pipeline.get_config()
         self._stop_token_ids = frozenset(config.stop_token_ids) | {config.eos_token_id}
-        self.engine = EngineDriver(pipeline, max_batch=max_batch)
+        self.engine = EngineDriver(pipeline, max_batch=max_batch, chunk_tokens=self.options.prefill_chunk_tokens)
         self.generate("Hello", params=SamplingParams(max_new_tokens=2))  # compiles the first shapes now
 
     def _encode(self, prompt: PromptInput) -> list[int]:

@@ -14,6 +14,7 @@ from ..base import ModelError
 from ..bundled import SMOLLM2_ID, smollm2_gguf
 
 DEFAULT_CONTEXT = 2048  # tokens, when the model files do not say
+BLOCK_TOKENS = 32  # tokens per KV cache block of OpenVINO's CPU plugin
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class EngineOptions:
     threads: int = 0  # CPU threads of inference; 0: OpenVINO's choice (every core)
     max_batch: int = 8  # requests decoded together; more wait in the engine's queue
     cache_gb: int = 1  # KV cache size, allocated once: memory stays bounded whatever the prompts
-    prefill_chunk_tokens: int = 256  # tokens a step reads at most (running requests' next tokens first)
+    prefill_chunk_tokens: int = 128  # a long prompt is read this many tokens a piece (prefill.py)
 
 
 def model_path(model_id: str) -> Path:
@@ -60,11 +61,13 @@ def build_pipeline(path: Path, options: EngineOptions):
 
     if options.cache_gb <= 0:
         raise ModelError("GENERATION_CACHE_GB must be at least 1 (gigabytes: the cache is bounded)")
-    if options.prefill_chunk_tokens < options.max_batch:
-        raise ModelError("GENERATION_PREFILL_CHUNK_TOKENS must be at least GENERATION_MAX_BATCH")
+    if options.prefill_chunk_tokens < BLOCK_TOKENS or options.prefill_chunk_tokens % BLOCK_TOKENS:
+        # Pieces end on cache block boundaries, so the next piece finds every block of them cached.
+        raise ModelError(f"GENERATION_PREFILL_CHUNK_TOKENS must be a multiple of {BLOCK_TOKENS}")
     scheduler = openvino_genai.SchedulerConfig()
     scheduler.dynamic_split_fuse = True  # chunked prefill, interleaved with the others' decoding
-    scheduler.max_num_batched_tokens = options.prefill_chunk_tokens
+    # A step carries a piece of a long prompt beside every running request's next token.
+    scheduler.max_num_batched_tokens = options.prefill_chunk_tokens + options.max_batch
     scheduler.max_num_seqs = options.max_batch
     scheduler.enable_prefix_caching = True  # conversations resend their history every turn
     scheduler.cache_size = options.cache_gb

@@ -21,6 +21,7 @@ class EngineRequest:
     events: queue.SimpleQueue = field(default_factory=queue.SimpleQueue)  # token ids, then Finished or an error
     cancelled: threading.Event = field(default_factory=threading.Event)
     generated: int = 0
+    prefilled: int = 0  # prompt tokens already read by the engine's pieces (see prefill.py)
 
     def cancel(self) -> None:
         """Drop this request at the engine's next step (its requester is gone, has enough, or timed out).

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import close_old_connections, connections
 
+from prompt_forge.ai import catalog
 from prompt_forge.prompt_templates import rendering
 from prompt_forge.prompt_templates import selectors as templates
 from prompt_forge.prompt_templates.errors import InvalidTemplateError
@@ -21,7 +22,7 @@ from .. import selectors
 from ..conversations import selectors as conversations
 from ..conversations import services as turns
 from ..conversations.models import Conversation
-from ..inputs import InvalidRequestError, TemplateUse
+from ..inputs import InvalidRequestError, TemplateUse, parse_model
 from ..models import Prompt
 from .inputs import CompareRequest
 
@@ -40,10 +41,10 @@ class Comparison:
     answers: list[Prompt]
 
 
-def _check_model(name: str) -> str:
-    if name != settings.GENERATION_MODEL:
-        raise InvalidRequestError(f"unknown model: {name} (served: {settings.GENERATION_MODEL})", "models")
-    return name
+def _default_model(source: Prompt) -> str:
+    """The model the compared turn asked for (or its conversation's, or the default), by name."""
+    info = (source.metadata.extra_info or {}) if hasattr(source, "metadata") else {}
+    return catalog.resolve(catalog.configured(info.get("model"))).name
 
 
 def _source_template(source: Prompt) -> dict | None:
@@ -52,7 +53,7 @@ def _source_template(source: Prompt) -> dict | None:
 
 
 def _variants(*, user_id: int, source: Prompt, request: CompareRequest) -> list[Variant]:
-    models = [_check_model(name) for name in request.models] or [settings.GENERATION_MODEL]
+    models = [parse_model(name) for name in request.models] or [_default_model(source)]
     ran = _source_template(source)
     if not request.template_versions:
         use = TemplateUse(ran["name"], ran["version"], ran.get("label"), ran["variables"]) if ran else None
@@ -79,6 +80,7 @@ def _answer(*, user_id: int, source: Prompt, variant: Variant, request: CompareR
         parent_id=source.parent_id,
         params=request.params,
         template=variant.template,
+        model=variant.model,
         tags={"comparison": {**tag, "model": variant.model}},
     )
 

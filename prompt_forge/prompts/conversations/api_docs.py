@@ -18,6 +18,12 @@ class ConversationCreateSerializer(serializers.Serializer):
     system = serializers.CharField(
         required=False, allow_blank=True, max_length=settings.PROMPT_MAX_CHARS, help_text="The system prompt."
     )
+    model = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="The model its turns are answered with (GET /v1/models); empty or null: the server's default.",
+    )
 
 
 TAG_PATTERN = r"^[^/\u0000-\u001f\u007f-\u009f]*$"  # no '/' and no control characters

@@ -35,6 +35,8 @@ class Conversation(models.Model):
     title = models.CharField(max_length=200, blank=True, default="")
     title_source = models.CharField(max_length=8, choices=TitleSource.choices, default=TitleSource.WORDS)
     system = models.TextField(blank=True, default="")
+    # The model (by catalog name, MODELS) its turns are answered with unless a turn names one; "": the default.
+    model = models.CharField(max_length=100, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     pinned = models.BooleanField(default=False)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from prompt_forge.ai import catalog
 from prompt_forge.ai.base import SamplingParams
 from prompt_forge.ai.registry import get_generator
 
@@ -85,6 +86,7 @@ def prepare(
     parent_id=ACTIVE_LEAF,
     params: SamplingParams | None = None,
     system: str | None = None,
+    model: str | None = None,
 ) -> PreparedTurn:
     """Where a new turn with `text` goes in the user's conversation, and the model's input for it.
     `system` (a template's system prompt) replaces the conversation's for this turn."""
@@ -93,7 +95,8 @@ def prepare(
         system=system or conversation.system,
         earlier=earlier_exchanges(conversation, parent, tree),
         text=text,
-        generator=get_generator(),
+        # The context is fitted to the model that will read it: the turn's, else the conversation's.
+        generator=get_generator(model or catalog.configured(conversation.model)),
         params=params,
     )
     return PreparedTurn(conversation, Placement(conversation.pk, parent), context)

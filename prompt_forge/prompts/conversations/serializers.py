@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..feedback.serializers import FeedbackSerializer, feedback_data
+from ..inputs import parse_model
 from ..serializers import PromptMetadataSerializer
 from . import tags
 from .errors import InvalidConversationRequestError
@@ -29,6 +30,7 @@ class ConversationSerializer(serializers.ModelSerializer):
             "archived",
             "active_turn",
             "tags",
+            "model",
         ]
 
     def get_tags(self, conversation: Conversation) -> list[str]:
@@ -104,22 +106,29 @@ def _object(data) -> dict:
     return data
 
 
+def _model(data: dict) -> str:
+    """A conversation's model: a configured name (UnknownModelError, 400, lists them), or ""/null: the default."""
+    value = data["model"]
+    return "" if value is None or value == "" else parse_model(value) or ""
+
+
 def parse_create(data) -> dict:
-    """POST /conversations/: {"title"?, "system"?}."""
+    """POST /conversations/: {"title"?, "system"?, "model"?}."""
     data = _object(data)
-    unknown = sorted(set(data) - {"title", "system"})
+    unknown = sorted(set(data) - {"title", "system", "model"})
     if unknown:
         raise InvalidConversationRequestError(f"unknown field: {unknown[0]}")
     return {
         "title": _string(data, "title", TITLE_INPUT_MAX) if "title" in data else "",
         "system": _string(data, "system", settings.PROMPT_MAX_CHARS) if "system" in data else "",
+        "model": _model(data) if "model" in data else "",
     }
 
 
 def parse_update(data) -> dict:
     """PATCH /conversations/{id}/: any of title, system, pinned, archived, active_turn, tags."""
     data = _object(data)
-    fields = {"title", "system", "pinned", "archived", "active_turn", "tags"}
+    fields = {"title", "system", "pinned", "archived", "active_turn", "tags", "model"}
     unknown = sorted(set(data) - fields)
     if unknown:
         raise InvalidConversationRequestError(f"unknown field: {unknown[0]}")
@@ -128,6 +137,8 @@ def parse_update(data) -> dict:
         changes["title"] = _string(data, "title", TITLE_INPUT_MAX)
     if "system" in data:
         changes["system"] = _string(data, "system", settings.PROMPT_MAX_CHARS)
+    if "model" in data:
+        changes["model"] = _model(data)
     for name in ("pinned", "archived"):
         if name in data:
             changes[name] = _flag(data, name)

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from prompt_forge.ai import catalog
 from prompt_forge.ai.base import SamplingParams
 from prompt_forge.search import changes
 
@@ -14,13 +15,16 @@ from .errors import InvalidConversationRequestError, TurnNotFoundError
 from .models import TITLE_MAX, Conversation
 
 
-def conversation_create(*, user_id: int, title: str = "", system: str = "") -> Conversation:
+def conversation_create(*, user_id: int, title: str = "", system: str = "", model: str = "") -> Conversation:
     source = Conversation.TitleSource.USER if title else Conversation.TitleSource.WORDS
-    return Conversation.objects.create(user_id=user_id, title=title[:TITLE_MAX], title_source=source, system=system)
+    return Conversation.objects.create(
+        user_id=user_id, title=title[:TITLE_MAX], title_source=source, system=system, model=model
+    )
 
 
 def conversation_update(conversation: Conversation, *, changes: dict) -> Conversation:
-    """Apply validated changes (title, system, pinned, archived, active_turn, tags) to the user's conversation."""
+    """Apply validated changes (title, system, model, pinned, archived, active_turn, tags) to the user's
+    conversation."""
     fields = []
     if "tags" in changes:
         tags.conversation_set_tags(conversation, names=changes.pop("tags"))
@@ -66,6 +70,8 @@ def turn_create(
     params: SamplingParams | None = None,
     template: TemplateUse | None = None,
     tags: dict | None = None,
+    model: str | None = None,
+    key_id: int | None = None,
 ) -> Prompt:
     """Answer `text` as a new turn of the user's conversation (after `parent_id`, default its active leaf);
     a template run uses the template's system prompt (if it has one) for this turn."""
@@ -76,6 +82,7 @@ def turn_create(
         parent_id=parent_id,
         params=params,
         system=template.system if template is not None else None,
+        model=model,
     )
     return pipeline.prompt_create(
         user_id=user_id,
@@ -88,14 +95,30 @@ def turn_create(
         placement=prepared.placement,
         template=template,
         tags=tags,
+        model=model or catalog.configured(prepared.conversation.model),
+        key_id=key_id,
     )
 
 
-def turn_regenerate(*, user_id: int, conversation: Conversation, turn_id: int, params: SamplingParams | None) -> Prompt:
+def turn_regenerate(
+    *,
+    user_id: int,
+    conversation: Conversation,
+    turn_id: int,
+    params: SamplingParams | None,
+    model: str | None = None,
+    key_id: int | None = None,
+) -> Prompt:
     """A new answer to the same prompt: a sibling of the turn, under the same parent."""
     turn = selectors.turn_get(conversation=conversation, turn_id=turn_id)
     if turn is None:
         raise TurnNotFoundError()
     return turn_create(
-        user_id=user_id, text=turn.text, conversation_id=conversation.pk, parent_id=turn.parent_id, params=params
+        user_id=user_id,
+        text=turn.text,
+        conversation_id=conversation.pk,
+        parent_id=turn.parent_id,
+        params=params,
+        model=model,
+        key_id=key_id,
     )

@@ -10,6 +10,7 @@ from django.db import connections
 
 from prompt_forge.ai.admission import generation_slots
 from prompt_forge.ai.base import ModelError, SamplingParams
+from prompt_forge.ai.catalog import default_model
 from prompt_forge.ai.deadline import generate_within
 from prompt_forge.ai.registry import get_generator
 
@@ -46,7 +47,7 @@ def clean_title(raw: str) -> str:
 def model_title(text: str) -> str:
     """A title the model writes for a conversation starting with `text`; "" when it cannot."""
     messages = [{"role": "user", "content": TITLE_INSTRUCTION.format(text=text[:1000])}]
-    if generation_slots.in_use >= settings.GENERATION_QUEUE_SIZE:
+    if generation_slots.in_use_for(default_model().name) >= settings.GENERATION_QUEUE_SIZE:
         return ""  # a full server answers prompts; this conversation keeps its first words
     try:
         generation = generate_within(

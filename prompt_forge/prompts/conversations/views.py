@@ -9,9 +9,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from prompt_forge.accounts.scopes import CONVERSATION_SCOPES
+from prompt_forge.accounts.scopes import CONVERSATION_SCOPES, key_id_of
 
-from ..inputs import parse_prompt_request, parse_sampling
+from ..inputs import parse_model, parse_prompt_request, parse_sampling
 from ..serializers import PromptSerializer, validate_query
 from ..throttles import PROMPT_THROTTLES
 from . import selectors, services
@@ -140,6 +140,8 @@ class TurnCreateView(APIView):
             send_via_websocket=body.send_via_websocket,
             params=body.params,
             template=body.template,
+            model=body.model,
+            key_id=key_id_of(request.auth),
         )
         return Response(PromptSerializer(turn).data, status=status.HTTP_201_CREATED)
 
@@ -154,8 +156,13 @@ class TurnRegenerateView(APIView):
     @regenerate_schema
     @owned
     def post(self, request: Request, conversation, turn: int) -> Response:
-        params = parse_sampling(request.data if isinstance(request.data, dict) else {})
+        data = request.data if isinstance(request.data, dict) else {}
         created = services.turn_regenerate(
-            user_id=request.user.pk, conversation=conversation, turn_id=turn, params=params
+            user_id=request.user.pk,
+            conversation=conversation,
+            turn_id=turn,
+            params=parse_sampling(data),
+            model=parse_model(data.get("model")),
+            key_id=key_id_of(request.auth),
         )
         return Response(PromptSerializer(created).data, status=status.HTTP_201_CREATED)

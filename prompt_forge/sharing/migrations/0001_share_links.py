@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('prompts', '0006_feedback'),
+        ('prompts', '0007_feedback'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

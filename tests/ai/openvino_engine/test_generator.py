@@ -109,6 +109,25 @@ def test_a_deadline_drops_the_request_even_while_its_prompt_is_read(generator):
     assert "Paris" in _alone(generator, "What is the capital of France?", 12).text
 
 
+def test_a_short_request_is_answered_while_a_long_prompt_is_read(generator):
+    long_prompt = "Summarise this. " + "The quick brown fox jumps over the lazy dog. " * 300  # ~3,000 tokens
+    finished = {}
+
+    def ask(name: str, prompt: str, limit: int) -> None:
+        answer = generator.generate(prompt, params=SamplingParams(max_new_tokens=limit))
+        finished[name] = (time.perf_counter(), answer)
+
+    reading = threading.Thread(target=ask, args=("long", long_prompt, 1))
+    reading.start()
+    assert wait_for(lambda: generator.engine.running == 1, timeout_s=5)
+    ask("short", "What is the capital of France?", 12)
+    reading.join()
+    # The long prompt is read in pieces between the short request's steps, not before them.
+    assert finished["short"][0] < finished["long"][0]
+    assert "Paris" in finished["short"][1].text
+    assert finished["long"][1].prompt_tokens > 2 * generator.engine.chunk_tokens
+
+
 def test_stop_strings_and_token_limits(generator):
     stopped = generator.generate("What is the capital of France?", params=SamplingParams(stop=("Paris",)))
     assert "Paris" not in stopped.text and stopped.text.startswith("The capital of France is")

@@ -87,3 +87,26 @@ def test_a_model_failure_reports_the_kept_prompt(alice, template_run):
     FakeGenerator.fail_with = "boom"
     response = alice.post(f"/prompts/{template_run['id']}/compare/", {"template_versions": [2]}, format="json")
     assert response.status_code == 503 and response.json()["prompt_id"]
+
+
+def test_two_models_side_by_side_and_counted_in_the_stats(alice, settings):
+    from tests.fakes import FakeUpstream
+
+    with FakeUpstream() as upstream:
+        settings.MODELS = [
+            {"name": "local", "backend": "tests.fakes.FakeGenerator"},
+            {"name": "remote", "backend": "openai", "model": "llama3.2", "base_url": upstream.base_url},
+        ]
+        alice.post("/templates/", {"name": "t", "content": "Describe {{thing}}"}, format="json")
+        ran = alice.post("/prompts/", {"template": "t", "variables": {"thing": "snow"}}, format="json").json()
+        response = alice.post(f"/prompts/{ran['id']}/compare/", {"models": ["local", "remote"]}, format="json")
+        assert response.status_code == 201, response.content
+        answers = response.json()["answers"]
+        assert [a["response"] for a in answers] == ["Answer to: Describe snow", "Remote says: Describe snow"]
+        assert [a["metadata"]["extra_info"]["comparison"]["model"] for a in answers] == ["local", "remote"]
+        assert upstream.requests == 1
+        stats = alice.get("/templates/t/stats/").json()["stats"]
+        counts = {(row["version"], row["model"]): row["count"] for row in stats}
+        assert counts == {(1, FakeGenerator.model_name): 2, (1, "llama3.2"): 1}
+        unknown = alice.post(f"/prompts/{ran['id']}/compare/", {"models": ["gpt-4"]}, format="json")
+        assert unknown.status_code == 400 and "local, remote" in unknown.json()["error"]

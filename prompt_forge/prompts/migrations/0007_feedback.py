@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('prompts', '0005_conversation_tags'),
+        ('prompts', '0006_conversation_model'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

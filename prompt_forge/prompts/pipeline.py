@@ -95,7 +95,7 @@ def answer(request: AnswerRequest, *, stream: bool, retry: Prompt | None = None)
     status failed, with the part of the answer already shown) when a model fails.
     """
     chain = catalog.route(request.model)  # the model, then its fallbacks
-    check_prompt_tokens(get_generator(chain[0].name), _model_input(request), request.params)
+    _check_prompt_tokens(chain[0].name, request)
     with generation_slots.slot(chain[0].name):
         prompt = records.claim_for_retry(retry) if retry is not None else _save(request)
         pieces: list[str] = []
@@ -144,6 +144,16 @@ def answer_now(request: AnswerRequest, *, retry: Prompt | None = None) -> Prompt
         if isinstance(event, StreamDone):
             return event.prompt
     raise RuntimeError("the answer pipeline ended without a result")
+
+
+def _check_prompt_tokens(model: str, request: AnswerRequest) -> None:
+    """Refuse a prompt over its token budget before anything is stored. A model that cannot load
+    cannot count: the prompt is then saved and fails like any other generation, so nothing typed is lost."""
+    try:
+        generator = get_generator(model)
+    except ModelError:
+        return
+    check_prompt_tokens(generator, _model_input(request), request.params)
 
 
 def _save(request: AnswerRequest) -> Prompt:

@@ -41,7 +41,7 @@ const live = createLive({
 
 const TITLE_REFRESH_MS = 8000; // the model writes a new conversation's title in the background
 
-const search = setupSearch({ onOpenConversation: (id) => openConversation(id) });
+const search = setupSearch({ onOpenConversation: (id, turn) => openConversation(id, turn) });
 const history = setupHistory({
   onFindSimilar: (text) => search.run(text),
   onDeleted: (id) => search.forget(id),
@@ -53,6 +53,10 @@ const thread = setupThread({
   onCompare: (turn) => compare.open(turn),
   onChange: () => sharing.update(),
   announce,
+  onTagsChanged: () => {
+    search.loadTags();
+    conversations.load();
+  },
 });
 const sharing = setupSharing({ currentConversation: () => thread.id(), announce });
 const compare = setupCompare({
@@ -104,9 +108,10 @@ async function refreshTitles() {
   if (thread.id() !== null) thread.refreshTitle();
 }
 
-async function openConversation(id) {
-  if (await thread.open(id)) {
+async function openConversation(id, turn = null) {
+  if (await thread.open(id, turn)) {
     conversations.setOpen(id);
+    if (turn) return; // the turn is in view and focused
     byId("ask-title").scrollIntoView({ block: "start", behavior: "smooth" });
     composer.focus();
   }
@@ -135,6 +140,7 @@ function showWorkspace() {
   conversations.load();
   templates.load();
   sharing.load();
+  search.loadTags();
   live.start();
   composer.focus();
 }

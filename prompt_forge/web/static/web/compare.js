@@ -59,7 +59,8 @@ export function setupCompare({ onCompared, announce }) {
       submit.disabled = false;
       if (!result.ok) return say(error, describeError(result));
       body.replaceChildren(form, grid(turn, result.data.answers));
-      announce(`${result.data.answers.length} answers side by side.`);
+      const count = result.data.answers.length;
+      announce(`${count} new answer${count === 1 ? "" : "s"} beside the compared one.`);
       onCompared();
     });
     body.replaceChildren(form);

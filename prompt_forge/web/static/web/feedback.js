@@ -5,8 +5,8 @@ import { api, describeError } from "./api.js";
 import { el } from "./dom.js";
 
 const CHOICES = [
-  { rating: 1, text: "👍", label: "Good answer" },
-  { rating: -1, text: "👎", label: "Bad answer (never reused from the cache)" },
+  { rating: 1, text: "▲ Good", label: "Good answer" },
+  { rating: -1, text: "▼ Bad", label: "Bad answer (never reused from the cache)" },
 ];
 
 export function feedbackControl(prompt, { onChange = () => {} } = {}) {

@@ -96,7 +96,6 @@ export function setupTemplates({ onRan, announce }) {
       if (!result.ok) return say(status, describeError(result));
       announce(`Ran ${open.name} v${result.data.metadata.extra_info.template.version}.`);
       await onRan(result.data);
-      await show(open.name);
     });
     return runner;
   }

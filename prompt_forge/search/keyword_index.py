@@ -15,7 +15,7 @@ from . import keyword_postgres, keyword_sqlite
 from .base import Document
 from .models import KeywordDocument
 from .registry import get_store
-from .terms import query_terms
+from .terms import query_terms, words
 
 BATCH = 500
 
@@ -72,10 +72,18 @@ def _forget(cursor, engine, ids: list[int], *, user_id: int | None = None) -> No
         KeywordDocument.objects.filter(prompt_id__in=present).delete()
 
 
-def search(*, user_id: int, query: str, limit: int, candidates: QuerySet | None = None) -> list[int]:
-    """The user's prompt ids whose prompt or answer contains the query's words, best first.
+def should_match(terms: Sequence[str]) -> int:
+    """How many of a query's words a turn must contain to count as a keyword match: all of one or two,
+    at least half of more. A turn sharing one common word with a long question is not a match."""
+    return len(terms) if len(terms) <= 2 else (len(terms) + 1) // 2
 
-    `candidates`: a query of prompt ids the hits must be among (the filters), evaluated in the same SQL.
+
+def search(*, user_id: int, query: str, limit: int, candidates: QuerySet | None = None) -> list[int]:
+    """The user's prompt ids whose prompt and answer contain enough of the query's words, best first.
+
+    The database ranks the turns containing any of the words (bm25 / ts_rank_cd); those with fewer
+    than should_match() of them are dropped. `candidates`: a query of prompt ids the hits must be
+    among (the filters), evaluated in the same SQL.
     """
     terms = query_terms(query)
     if not terms or limit < 1:
@@ -84,8 +92,19 @@ def search(*, user_id: int, query: str, limit: int, candidates: QuerySet | None 
     if candidates is not None:
         sql, params = candidates.query.sql_with_params()
         compiled = (sql, list(params))
+    needed = should_match(terms)
     with connection.cursor() as cursor:
-        return _engine().ranked(cursor, user_id=user_id, terms=terms, limit=limit, candidates=compiled)
+        ranked = _engine().ranked(cursor, user_id=user_id, terms=terms, limit=4 * limit, candidates=compiled)
+    if needed <= 1:
+        return ranked[:limit]
+    wanted = set(terms)
+    texts = KeywordDocument.objects.filter(prompt_id__in=ranked).values_list("prompt_id", "prompt", "answer")
+    enough = {
+        prompt_id
+        for prompt_id, prompt, answer in texts
+        if len(wanted.intersection(word for word, _s, _e in words(f"{prompt}\n{answer}"))) >= needed
+    }
+    return [prompt_id for prompt_id in ranked if prompt_id in enough][:limit]
 
 
 def size(*, user_id: int) -> int:

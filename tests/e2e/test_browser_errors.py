@@ -52,7 +52,7 @@ def test_model_failure_and_rate_limit_are_explained_and_nothing_typed_is_lost(br
     search_error = page.locator("#search-error")
     expect(search_error).to_contain_text("Too many requests")
     expect(search_error).to_contain_text("Try again in")
-    expect(page.get_by_label("Search your history by meaning")).to_have_value("Hamlet")
+    expect(page.get_by_label("Search your prompts and answers")).to_have_value("Hamlet")
     expect(page.locator("#search-submit")).to_be_disabled()  # counting down to Retry-After
 
     # The failed prompt can be retried from the history; here the rate limit answers, plainly.

@@ -32,5 +32,5 @@ def ask(page: Page, text: str) -> None:
 
 
 def search(page: Page, query: str) -> None:
-    page.get_by_label("Search your history by meaning").fill(query)
+    page.get_by_label("Search your prompts and answers").fill(query)
     page.get_by_role("button", name="Search", exact=True).click()

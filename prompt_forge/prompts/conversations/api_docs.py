@@ -145,9 +145,16 @@ create_schema = extend_schema(
 retrieve_schema = extend_schema(
     operation_id="conversations_retrieve",
     tags=TAGS,
-    summary="A conversation with its active path",
-    parameters=ID,
-    responses={200: ConversationDetailSerializer, **NOT_FOUND, **READ},
+    summary="A conversation with its active path (or the path through `turn`)",
+    parameters=[
+        *ID,
+        OpenApiParameter(
+            "turn",
+            {"type": "integer", "minimum": 1},
+            description="A turn of this conversation: the path shown goes through it (the active one if it does).",
+        ),
+    ],
+    responses={200: ConversationDetailSerializer, **BAD_REQUEST, **NOT_FOUND, **READ},
 )
 update_schema = extend_schema(
     operation_id="conversations_partial_update",

@@ -155,6 +155,12 @@ class TagNameField(serializers.CharField):
             raise serializers.ValidationError(str(exc)) from exc
 
 
+class ThreadQuerySerializer(serializers.Serializer):
+    """GET /conversations/{id}/?turn=: show the path through this turn (a search hit's)."""
+
+    turn = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+
 class ListQuerySerializer(serializers.Serializer):
     """GET /conversations/: limit, offset, archived (false by default; "all" for both) and q."""
 

@@ -24,11 +24,13 @@ from .api_docs import (
     turn_schema,
     update_schema,
 )
+from .errors import InvalidConversationRequestError
 from .placement import ACTIVE_LEAF
 from .serializers import (
     ConversationSerializer,
     ListQuerySerializer,
     ScoredConversationSerializer,
+    ThreadQuerySerializer,
     parse_create,
     parse_update,
     thread_data,
@@ -104,7 +106,14 @@ class ConversationDetailView(APIView):
     @retrieve_schema
     @owned
     def get(self, request: Request, conversation) -> Response:
-        return Response(thread_data(selectors.conversation_thread(conversation)))
+        turn = validate_query(request.query_params, ThreadQuerySerializer).get("turn")
+        thread = selectors.conversation_thread(conversation)
+        if turn is not None and turn not in {shown.pk for shown in thread.turns}:
+            # A turn off the active path (a search hit on another branch): the path down to it.
+            if selectors.turn_get(conversation=conversation, turn_id=turn) is None:
+                raise InvalidConversationRequestError("turn must be a turn of this conversation")
+            thread = selectors.conversation_thread(conversation, leaf_id=turn)
+        return Response(thread_data(thread))
 
     @update_schema
     @owned

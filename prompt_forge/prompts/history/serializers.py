@@ -88,6 +88,9 @@ class SearchHitSerializer(serializers.ModelSerializer):
     score = serializers.FloatField(read_only=True, help_text="Reciprocal rank fusion score; higher is better.")
     keyword_rank = serializers.IntegerField(read_only=True, allow_null=True, help_text="1 = best keyword match.")
     semantic_rank = serializers.IntegerField(read_only=True, allow_null=True, help_text="1 = closest in meaning.")
+    similarity = serializers.FloatField(
+        read_only=True, allow_null=True, help_text="Cosine similarity to the query when found by meaning."
+    )
     matched = serializers.ListField(
         child=serializers.ChoiceField(choices=["prompt", "answer"]), read_only=True, help_text="What matched."
     )
@@ -108,6 +111,7 @@ class SearchHitSerializer(serializers.ModelSerializer):
             "score",
             "keyword_rank",
             "semantic_rank",
+            "similarity",
             "matched",
             "snippet",
         ]
@@ -117,6 +121,7 @@ class SearchHitSerializer(serializers.ModelSerializer):
         prompt.score = instance.ranked.score
         prompt.keyword_rank = instance.ranked.keyword_rank
         prompt.semantic_rank = instance.ranked.semantic_rank
+        prompt.similarity = instance.ranked.similarity
         prompt.matched = instance.matched
         prompt.snippet = instance.snippet.as_dict()
         return super().to_representation(prompt)

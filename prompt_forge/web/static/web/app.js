@@ -38,14 +38,21 @@ const live = createLive({
 
 const TITLE_REFRESH_MS = 8000; // the model writes a new conversation's title in the background
 
-const search = setupSearch({ onOpenConversation: (id) => openConversation(id) });
+const search = setupSearch({ onOpenConversation: (id, turn) => openConversation(id, turn) });
 const history = setupHistory({
   onFindSimilar: (text) => search.run(text),
   onDeleted: (id) => search.forget(id),
   onOpenConversation: (id) => openConversation(id),
   announce,
 });
-const thread = setupThread({ onSend: (turn) => composer.send(turn), announce });
+const thread = setupThread({
+  onSend: (turn) => composer.send(turn),
+  announce,
+  onTagsChanged: () => {
+    search.loadTags();
+    conversations.load();
+  },
+});
 const conversations = setupConversations({
   onOpen: (id) => openConversation(id),
   onNew: () => newConversation(),
@@ -77,9 +84,10 @@ async function refreshTitles() {
   if (thread.id() !== null) thread.refreshTitle();
 }
 
-async function openConversation(id) {
-  if (await thread.open(id)) {
+async function openConversation(id, turn = null) {
+  if (await thread.open(id, turn)) {
     conversations.setOpen(id);
+    if (turn) return; // the turn is in view and focused
     byId("ask-title").scrollIntoView({ block: "start", behavior: "smooth" });
     composer.focus();
   }
@@ -106,6 +114,7 @@ function showWorkspace() {
   history.showNewest();
   thread.reset();
   conversations.load();
+  search.loadTags();
   live.start();
   composer.focus();
 }

@@ -58,6 +58,7 @@ export function setupConversations({ onOpen, onNew, onDeleted, announce }) {
       { class: "conversation", "data-conversation-id": item.id },
       open,
       el("p", { class: "meta", text: details }),
+      item.tags?.length ? el("p", { class: "tags" }, ...item.tags.map((tag) => el("span", { class: "tag", text: tag }))) : null,
       el(
         "div",
         { class: "actions" },

@@ -5,8 +5,11 @@ import { api, describeError } from "./api.js";
 import { byId, el, say } from "./dom.js";
 import { promptCard } from "./render.js";
 
-export function setupThread({ onSend, announce }) {
+export function setupThread({ onSend, announce, onTagsChanged = () => {} }) {
   const title = byId("ask-title");
+  const tagsForm = byId("tags-form");
+  const tagsInput = byId("tags-input");
+  const tagsError = byId("tags-error");
   const list = byId("thread");
   const answer = byId("answer");
   const error = byId("prompt-error");
@@ -62,13 +65,35 @@ export function setupThread({ onSend, announce }) {
     announce("Showing another alternative.");
   }
 
+  async function saveTags() {
+    const tags = tagsInput.value.split(",").map((tag) => tag.trim()).filter(Boolean);
+    const result = await api(`/conversations/${current.id}/`, { method: "PATCH", body: { tags } });
+    if (!result.ok) {
+      say(tagsError, describeError(result));
+      return;
+    }
+    say(tagsError, "");
+    current = result.data;
+    tagsInput.value = current.tags.join(", ");
+    announce(current.tags.length ? `Tags saved: ${current.tags.join(", ")}.` : "Tags removed.");
+    onTagsChanged();
+  }
+
+  tagsForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (current) saveTags();
+  });
+
   function render() {
+    tagsForm.hidden = !current;
+    say(tagsError, "");
     if (!current) {
       title.textContent = "New conversation";
       list.replaceChildren();
       return;
     }
     title.textContent = current.title || "Untitled conversation";
+    tagsInput.value = (current.tags ?? []).join(", ");
     const turns = current.turns;
     list.replaceChildren(...turns.slice(0, -1).map((turn) => el("li", {}, turnCard(turn))));
     if (turns.length) {
@@ -82,14 +107,24 @@ export function setupThread({ onSend, announce }) {
 
   return {
     id: () => current?.id ?? null,
-    async open(id) {
-      const result = await api(`/conversations/${id}/`);
+    // `turn`: open the conversation at that turn (a search hit): the path through it, the turn in view.
+    async open(id, turn = null) {
+      const result = await api(`/conversations/${id}/${turn ? `?turn=${turn}` : ""}`);
       if (!result.ok) {
         say(error, describeError(result));
         return false;
       }
       current = result.data;
       render();
+      if (turn) {
+        const card = document.querySelector(`#thread [data-prompt-id="${turn}"], #answer [data-prompt-id="${turn}"]`);
+        if (card) {
+          card.classList.add("found");
+          card.setAttribute("tabindex", "-1");
+          card.scrollIntoView({ block: "center" });
+          card.focus({ preventScroll: true });
+        }
+      }
       return true;
     },
     // Before a new turn streams into the answer panel, the newest turn moves up into the thread.

@@ -10,7 +10,7 @@ from prompt_forge.prompts.models import Prompt
 from prompt_forge.usage import ledger
 from prompt_forge.usage.budgets import budgets_for
 from prompt_forge.usage.models import UserQuota
-from tests.prompts.test_consumers import collect_stream, open_socket
+from tests.prompts.test_consumers import collect_stream, open_socket, send_after_stream
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -112,7 +112,6 @@ async def test_the_socket_reports_a_spent_budget(make_user, settings):
     await socket.send_json_to({"type": "prompt", **ASK})
     _, done = await collect_stream(socket)
     assert done["type"] == "prompt.done"
-    await socket.send_json_to({"type": "prompt", **ASK})
-    refused = await socket.receive_json_from()
+    refused = await send_after_stream(socket, {"type": "prompt", **ASK})
     assert refused["type"] == "error" and refused["limit"] == 1 and refused["retry_after"] > 0
     await socket.disconnect()

@@ -72,16 +72,31 @@ def insert_rows(user_id: int, texts: list[str], vectors, model_name: str) -> Non
             "INSERT INTO prompts_promptmetadata (prompt_id, model_used, sent_via_websocket) VALUES (%s, 'bench', %s)",
             [(pid, False) for pid in ids],
         )
+        # The answer's vector: the prompt's stands in for it ("An answer about: <prompt>" means the same),
+        # so the answers' index is as large as the prompts', as in a real history.
         cursor.executemany(
-            "INSERT INTO prompts_promptembedding (prompt_id, user_id, model_name, vector) VALUES (%s, %s, %s, %s)",
+            "INSERT INTO prompts_promptembedding (prompt_id, user_id, model_name, vector, answer_vector) "
+            "VALUES (%s, %s, %s, %s, %s)",
             [
-                (pid, user_id, model_name, vector.astype("<f4").tobytes())
+                (pid, user_id, model_name, vector.astype("<f4").tobytes(), vector.astype("<f4").tobytes())
                 for pid, vector in zip(ids, vectors, strict=True)
             ],
         )
+        # The keyword index: search's copy of the words, then the FTS5 index over it (SQLite).
+        cursor.executemany(
+            "INSERT INTO search_keyworddocument (prompt_id, user_id, prompt, answer) VALUES (%s, %s, %s, %s)",
+            [(pid, user_id, text, f"An answer about: {text}") for pid, text in zip(ids, texts, strict=True)],
+        )
+        cursor.execute(
+            "INSERT INTO search_keyword_fts(rowid, prompt, answer) SELECT prompt_id, prompt, answer "
+            "FROM search_keyworddocument WHERE prompt_id BETWEEN %s AND %s",
+            [first, first + len(texts) - 1],
+        )
 
 
-def time_requests(url: str, token: str, path: str, queries: list[str], count: int) -> tuple[list[float], list]:
+def time_requests(
+    url: str, token: str, path: str, queries: list[str], count: int, **params: str
+) -> tuple[list[float], list]:
     import httpx
 
     latencies, bodies = [], []
@@ -89,11 +104,31 @@ def time_requests(url: str, token: str, path: str, queries: list[str], count: in
         for number in range(count):
             query = queries[number % len(queries)]
             started = time.perf_counter()
-            response = client.get(path, params={"q": query, "k": 5})
+            response = client.get(path, params={"q": query, "k": 5, **params})
             latencies.append(time.perf_counter() - started)
             response.raise_for_status()
             bodies.append((query, [item["id"] for item in response.json()]))
     return latencies, bodies
+
+
+def time_modes(url: str, token: str, prompt_id: int, count: int) -> dict[str, float]:
+    """p50 (ms) of GET /search/ in hybrid and in semantic mode and of GET /prompts/{id}/ (the HTTP floor),
+    the three requests taken in turn, so the same load weighs on each."""
+    import httpx
+
+    latencies: dict[str, list[float]] = {"hybrid": [], "semantic": [], "retrieve": []}
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=600) as client:
+        for number in range(count):
+            query = QUERIES[number % len(QUERIES)]
+            for name, path, params in (
+                ("hybrid", "/search/", {"q": query, "k": 5, "mode": "hybrid"}),
+                ("semantic", "/search/", {"q": query, "k": 5, "mode": "semantic"}),
+                ("retrieve", f"/prompts/{prompt_id}/", {}),
+            ):
+                started = time.perf_counter()
+                client.get(path, params=params).raise_for_status()
+                latencies[name].append(time.perf_counter() - started)
+    return {f"{name}_p50_ms": 1000 * statistics.median(values) for name, values in latencies.items()}
 
 
 def measure_import(env: dict[str, str], lines: int, log) -> float:
@@ -116,6 +151,13 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--import-lines", type=int, default=5000)
     parser.add_argument("--real-embeddings", type=int, default=16384, help="corpus prompts embedded for real")
+    parser.add_argument(
+        "--mode",
+        choices=["similar", "hybrid"],
+        default="similar",
+        help="similar: GET /prompts/similar/ against the original's approach; hybrid: GET /search/ hybrid "
+        "against semantic-only and against GET /prompts/{id}/ (ratios of p50)",
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
 
@@ -173,8 +215,17 @@ def main() -> None:
         time_requests(server.url, token, "/prompts/similar/", QUERIES, 20)  # warm-up
         latencies, bodies = time_requests(server.url, token, "/prompts/similar/", QUERIES, args.requests)
         recall = statistics.mean(len(truth[q] & set(ids)) / 5 for q, ids in bodies)
+        if args.mode == "hybrid":
+            time_requests(server.url, token, "/search/", QUERIES, 20, mode="hybrid")  # warm-up
+            modes = time_modes(server.url, token, int(owner_ids[0]), args.requests)
+            modes["hybrid_over_semantic"] = modes["hybrid_p50_ms"] / modes["semantic_p50_ms"]
+            modes["semantic_over_retrieve"] = modes["semantic_p50_ms"] / modes["retrieve_p50_ms"]
+            log(json.dumps({"user_prompts": size, **modes}))
         rss, _ = server.memory_mib()
         server.stop()
+        if args.mode == "hybrid":
+            results.append({"user_prompts": size, "p50_ms": 1000 * statistics.median(latencies), **modes})
+            continue
 
         baseline_env = {**env, "DJANGO_SETTINGS_MODULE": "benchmarks.baseline_settings", "SEARCH_PRELOAD": "false"}
         baseline = Server(baseline_env, RUN_DIR / f"baseline_{size}.log")
@@ -205,6 +256,18 @@ def main() -> None:
         log(json.dumps(result))
 
     log(f"\nimport_prompts: {import_rate:.0f} prompts/s ({args.import_lines} prompts, real embedder)")
+    if args.mode == "hybrid":
+        log(
+            f"{'user N':>8} | {'hybrid p50':>10} {'semantic p50':>12} {'GET /prompts/{id}/ p50':>22} "
+            "| hybrid/sem sem/GET"
+        )
+        for r in results:
+            log(
+                f"{r['user_prompts']:>8} | {r['hybrid_p50_ms']:>10.1f} {r['semantic_p50_ms']:>12.1f} "
+                f"{r['retrieve_p50_ms']:>22.1f} | {r['hybrid_over_semantic']:>10.2f} "
+                f"{r['semantic_over_retrieve']:>7.2f}"
+            )
+        return
     header = (
         f"{'user N':>8} {'rows':>7} | {'p50 ms':>7} {'p95 ms':>7} {'recall@5':>8} {'RSS MiB':>8} "
         f"{'restart s':>9} | {'base p50 ms':>11} {'base peak MiB':>13} | {'p50 speed-up':>12}"

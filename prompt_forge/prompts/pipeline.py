@@ -99,7 +99,7 @@ def answer(request: AnswerRequest, *, stream: bool, retry: Prompt | None = None)
     status failed, with the part of the answer already shown) when a model fails.
     """
     chain = catalog.route(request.model)  # the model, then its fallbacks
-    prompt_tokens = check_prompt_tokens(get_generator(chain[0].name), _model_input(request), request.params)
+    prompt_tokens = _check_prompt_tokens(chain[0].name, request)
     max_new = (request.params.max_new_tokens if request.params else None) or settings.GENERATION_MAX_NEW_TOKENS
     with (
         quota.reserve(
@@ -160,6 +160,17 @@ def answer_now(request: AnswerRequest, *, retry: Prompt | None = None) -> Prompt
         if isinstance(event, StreamDone):
             return event.prompt
     raise RuntimeError("the answer pipeline ended without a result")
+
+
+def _check_prompt_tokens(model: str, request: AnswerRequest) -> int:
+    """The prompt's tokens; refuse a prompt over its token budget before anything is stored. A model that
+    cannot load cannot count (0): the prompt is then saved and fails like any other generation, so nothing
+    typed is lost."""
+    try:
+        generator = get_generator(model)
+    except ModelError:
+        return 0
+    return check_prompt_tokens(generator, _model_input(request), request.params)
 
 
 def _save(request: AnswerRequest) -> Prompt:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "prompt_forge.prompt_templates",
     "prompt_forge.prompts",
     "prompt_forge.usage",
+    "prompt_forge.sharing",
     "prompt_forge.web",
 ]
 

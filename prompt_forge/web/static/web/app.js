@@ -2,12 +2,15 @@
 
 import { api, describeError, onSessionExpired, session } from "./api.js";
 import { setupAuth } from "./auth.js";
+import { setupCompare } from "./compare.js";
 import { setupComposer } from "./compose.js";
 import { setupConversations } from "./conversations.js";
 import { byId, say } from "./dom.js";
 import { setupHistory } from "./history.js";
 import { createLive } from "./live.js";
 import { setupSearch } from "./search.js";
+import { setupSharing } from "./sharing.js";
+import { setupTemplates } from "./templates.js";
 import { setupThread } from "./thread.js";
 
 const LIVE_LABELS = { live: "live", connecting: "connecting…", offline: "reconnecting…", off: "offline" };
@@ -47,10 +50,31 @@ const history = setupHistory({
 });
 const thread = setupThread({
   onSend: (turn) => composer.send(turn),
+  onCompare: (turn) => compare.open(turn),
+  onChange: () => sharing.update(),
   announce,
   onTagsChanged: () => {
     search.loadTags();
     conversations.load();
+  },
+});
+const sharing = setupSharing({ currentConversation: () => thread.id(), announce });
+const compare = setupCompare({
+  announce,
+  async onCompared() {
+    history.showNewest();
+    await conversations.load();
+    conversations.setOpen(thread.id());
+  },
+});
+const templates = setupTemplates({
+  announce,
+  async onRan(turn) {
+    history.showNewest();
+    await thread.open(turn.conversation);
+    conversations.setOpen(turn.conversation);
+    await conversations.load();
+    conversations.setOpen(thread.id());
   },
 });
 const conversations = setupConversations({
@@ -114,6 +138,8 @@ function showWorkspace() {
   history.showNewest();
   thread.reset();
   conversations.load();
+  templates.load();
+  sharing.load();
   search.loadTags();
   live.start();
   composer.focus();
@@ -124,6 +150,9 @@ function showAuth(username = "") {
   history.clear();
   search.clear();
   conversations.clear();
+  templates.clear();
+  sharing.clear();
+  compare.close();
   thread.reset();
   byId("answer").hidden = true;
   byId("workspace").hidden = true;

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("prompt_forge.prompt_templates.urls")),
     path("", include("prompt_forge.sharing.urls")),
     path("", include("prompt_forge.openai_api.urls")),
+    path("", include("prompt_forge.usage.urls")),
     *with_and_without_slash("api/schema", SpectacularAPIView.as_view(), name="schema"),
     *with_and_without_slash("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("healthz", health.healthz, name="healthz"),

@@ -75,6 +75,7 @@ operations = st.one_of(
     st.tuples(st.just("key revoke"), users, picks),
     st.tuples(st.just("key list"), users),
     st.tuples(st.just("key use"), users, picks),
+    st.tuples(st.just("usage"), users),
     # Tags: set a conversation's (anyone's id), then list them.
     st.tuples(st.just("tag"), users, picks, st.lists(st.sampled_from(WORDS), max_size=3)),
     st.tuples(st.just("tags"), users),
@@ -347,6 +348,7 @@ ACTIONS = {
     "key revoke": accounts_steps.do_key_revoke,
     "key list": accounts_steps.do_key_list,
     "key use": accounts_steps.do_key_use,
+    "usage": accounts_steps.do_usage,
     "share": workflow_steps.do_share,
     "open share": workflow_steps.do_open_share,
     "revoke share": workflow_steps.do_revoke_share,

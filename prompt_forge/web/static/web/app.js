@@ -7,11 +7,13 @@ import { setupComposer } from "./compose.js";
 import { setupConversations } from "./conversations.js";
 import { byId, say } from "./dom.js";
 import { setupHistory } from "./history.js";
+import { setupKeys } from "./keys.js";
 import { createLive } from "./live.js";
 import { setupSearch } from "./search.js";
 import { setupSharing } from "./sharing.js";
 import { setupTemplates } from "./templates.js";
 import { setupThread } from "./thread.js";
+import { setupUsage } from "./usage.js";
 
 const LIVE_LABELS = { live: "live", connecting: "connecting…", offline: "reconnecting…", off: "offline" };
 
@@ -59,6 +61,8 @@ const thread = setupThread({
   },
 });
 const sharing = setupSharing({ currentConversation: () => thread.id(), announce });
+const keys = setupKeys({ announce });
+const usage = setupUsage();
 const compare = setupCompare({
   announce,
   async onCompared() {
@@ -92,6 +96,7 @@ const composer = setupComposer({
   beforeSend: () => thread.beforeSend(),
   async onCreated(turn) {
     history.showNewest();
+    usage.load();
     if (turn) {
       await thread.open(turn.conversation);
       conversations.setOpen(turn.conversation);
@@ -140,6 +145,9 @@ function showWorkspace() {
   conversations.load();
   templates.load();
   sharing.load();
+  keys.load();
+  usage.load();
+  composer.loadModels();
   search.loadTags();
   live.start();
   composer.focus();
@@ -152,6 +160,8 @@ function showAuth(username = "") {
   conversations.clear();
   templates.clear();
   sharing.clear();
+  keys.clear();
+  usage.clear();
   compare.close();
   thread.reset();
   byId("answer").hidden = true;

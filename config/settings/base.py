@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "prompt_forge.search",
     "prompt_forge.prompt_templates",
     "prompt_forge.prompts",
+    "prompt_forge.usage",
+    "prompt_forge.sharing",
     "prompt_forge.web",
 ]
 

@@ -11,3 +11,9 @@ CONVERSATION_TITLE_TIMEOUT_S = env_float("CONVERSATION_TITLE_TIMEOUT_S", 10.0)
 CONVERSATION_IMPORT_MAX_BYTES = env_int("CONVERSATION_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 # Request paths (without trailing slash) allowed a larger body than MAX_REQUEST_BYTES.
 REQUEST_BYTES_BY_PATH = {"/conversations/import": CONVERSATION_IMPORT_MAX_BYTES}
+# POST /conversations/{id}/share/ without "expires_in_days": the link works this many days (0: until revoked).
+SHARE_LINK_DAYS = env_int("SHARE_LINK_DAYS", 30)
+# POST /prompts/{id}/compare/: answers per comparison (models x template versions), and how many of
+# them are generated at once (each takes a generation slot like any prompt).
+COMPARE_MAX_VARIANTS = env_int("COMPARE_MAX_VARIANTS", 4)
+COMPARE_CONCURRENCY = env_int("COMPARE_CONCURRENCY", 2)

@@ -34,12 +34,13 @@ def prompt_token_budget(generator: Generator, params: SamplingParams | None = No
     return max(1, min(settings.GENERATION_MAX_PROMPT_TOKENS, generator.context_length - answer_room))
 
 
-def check_prompt_tokens(generator: Generator, prompt: PromptInput, params: SamplingParams | None = None) -> None:
-    """Raise PromptTooLongError when `prompt` is over its budget (counted through the chat template)."""
+def check_prompt_tokens(generator: Generator, prompt: PromptInput, params: SamplingParams | None = None) -> int:
+    """The tokens `prompt` takes (counted through the chat template); PromptTooLongError over its budget."""
     limit = prompt_token_budget(generator, params)
     tokens = generator.count_tokens(prompt)
     if tokens > limit:
         raise PromptTooLongError(tokens=tokens, limit=limit)
+    return tokens
 
 
 class GenerationBusyError(Exception):

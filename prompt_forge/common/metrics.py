@@ -77,3 +77,9 @@ WORKER_REQUESTS = Counter(
     "HTTP requests served, by worker process id (shows how load spreads over workers).",
     ["worker"],
 )
+QUOTA_TOKENS = Counter(
+    "prompt_forge_tokens",
+    "Tokens (prompt plus completion) counted against budgets, by model and outcome: answered, cache_hit "
+    "(always 0), failed, cancelled, refused (asked for by requests refused over budget).",
+    ["model", "outcome"],
+)

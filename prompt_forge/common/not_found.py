@@ -1,4 +1,6 @@
-"""A 404 is the same JSON in DEBUG mode too: Django's debug 404 page lists every URL pattern."""
+"""A 404 is the same JSON in DEBUG mode too: Django's debug 404 page lists every URL pattern.
+
+A view whose own 404 is a page meant for people sets `response.html_page = True` to keep it."""
 
 from django.http import JsonResponse
 
@@ -11,6 +13,7 @@ class JSONNotFoundMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code == 404 and response.get("Content-Type", "").startswith("text/html"):
+        is_html = response.get("Content-Type", "").startswith("text/html")
+        if response.status_code == 404 and is_html and not getattr(response, "html_page", False):
             return JsonResponse(NOT_FOUND, status=404)
         return response

@@ -33,6 +33,7 @@ from prompt_forge.prompts.errors import (
     PromptNotRetriableError,
 )
 from prompt_forge.search.base import SearchUnavailableError
+from prompt_forge.usage.quota import QuotaExceededError
 
 logger = logging.getLogger(__name__)
 
@@ -212,6 +213,19 @@ def _unknown_model(exc: UnknownModelError) -> ErrorReply:
     )
 
 
+def _over_quota(exc: QuotaExceededError) -> ErrorReply:
+    figures = {"limit": exc.limit, "used": exc.used, "resets_at": exc.resets_at.isoformat()}
+    retry_after = {"Retry-After": str(exc.retry_after)}
+    return ErrorReply(
+        status=status.HTTP_429_TOO_MANY_REQUESTS,
+        body={"error": str(exc), **figures},
+        headers=retry_after,
+        openai={"message": str(exc), "type": "insufficient_quota", "code": "insufficient_quota", **figures},
+        openai_headers=retry_after,
+        socket={"type": "error", "error": str(exc), **figures, "retry_after": exc.retry_after},
+    )
+
+
 def _database_unavailable(exc: DatabaseError) -> ErrorReply:
     logger.error("database error: %s", exc)
     return ErrorReply(
@@ -224,6 +238,7 @@ _TABLE: list[tuple[type[Exception], Callable[..., ErrorReply]]] = [
     (InvalidRequestError, _invalid),
     (MissingScopeError, _missing_scope),
     (UnknownModelError, _unknown_model),
+    (QuotaExceededError, _over_quota),
     (KeysForbiddenError, _keys_forbidden),
     (TooManyKeysError, _too_many_keys),
     (PromptTooLongError, _too_long),

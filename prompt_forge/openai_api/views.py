@@ -25,6 +25,7 @@ from prompt_forge.prompts.errors import InvalidRequestError, PromptDeletedError,
 from prompt_forge.prompts.pipeline import StreamDelta, StreamDone, StreamStarted
 from prompt_forge.prompts.services import prompt_create, prompt_stream
 from prompt_forge.prompts.throttles import prompt_throttle_wait
+from prompt_forge.usage.quota import QuotaExceededError
 
 from . import responses
 from .errors import OpenAIError, throttled, unauthorized
@@ -90,6 +91,7 @@ async def chat_completions(request):
         TemplateNotFoundError,
         InvalidRequestError,
         MissingScopeError,
+        QuotaExceededError,
     ) as exc:
         return OpenAIError.from_exception(exc).response()
     # An extension field: the conversation the turn was stored in (OpenAI's clients ignore it).

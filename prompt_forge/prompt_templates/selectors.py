@@ -72,7 +72,7 @@ def diff(*, template: Template, old: int, new: int) -> str:
 
     def lines(version: TemplateVersion) -> list[str]:
         text = version.content if not version.system else f"[system]\n{version.system}\n[content]\n{version.content}"
-        return text.splitlines(keepends=True)
+        return [f"{line}\n" for line in text.splitlines()]  # every line ends, the last one too
 
     name = template.name
     return "".join(

@@ -6,8 +6,9 @@ from django.db import models
 from django.utils import timezone
 
 from .conversations.models import Conversation, Tag
+from .feedback.models import PromptFeedback
 
-__all__ = ["Conversation", "Prompt", "PromptEmbedding", "PromptMetadata", "Tag"]
+__all__ = ["Conversation", "Prompt", "PromptEmbedding", "PromptFeedback", "PromptMetadata", "Tag"]
 
 
 class Prompt(models.Model):

@@ -8,9 +8,11 @@ One order for all of them:
       -> embed (unless already done for the cache lookup)
       -> store answer + embedding, record the change for search, push to the user's sockets on commit
 
-The prompt's tokens are counted first (a prompt over its budget is refused), then the generation slot
-(admission.py) is held from the save to the end of generation, here and nowhere
-else: a refused request stores nothing. Streaming and non-streaming differ only in how pieces leave:
+The prompt's tokens are counted first (a prompt over its budget is refused), then the request's
+tokens are reserved in its user's and API key's budgets (usage/quota.py: 429 when one is spent) and
+settled to what was used after generation, and the generation slot (admission.py) is held from the
+save to the end of generation, here and nowhere else: a refused request stores nothing. Streaming
+and non-streaming differ only in how pieces leave:
 a stream yields each piece as the model decodes it, otherwise the whole answer is one piece. Closing
 the event iterator early (client gone) cancels generation and keeps the prompt, marked failed, with
 the part of the answer already sent.
@@ -29,6 +31,7 @@ from prompt_forge.ai.base import Generation, ModelError, SamplingParams
 from prompt_forge.ai.deadline import generate_within
 from prompt_forge.ai.registry import get_embedder, get_generator
 from prompt_forge.search import telemetry
+from prompt_forge.usage import quota
 
 from . import records, selectors
 from .conversations.turns import Placement
@@ -90,13 +93,20 @@ def answer(request: AnswerRequest, *, stream: bool, retry: Prompt | None = None)
     """Yield StreamStarted, a StreamDelta per piece of answer, then StreamDone with the stored prompt.
 
     Raises PromptTooLongError (nothing stored) when the prompt is over its token budget,
+    QuotaExceededError (nothing stored) when a token budget of the user or their API key is spent,
     GenerationBusyError (nothing stored) before StreamStarted when the process is full,
     PromptNotRetriableError when `retry` cannot be claimed, and PromptFailedError (prompt kept,
     status failed, with the part of the answer already shown) when a model fails.
     """
     chain = catalog.route(request.model)  # the model, then its fallbacks
-    check_prompt_tokens(get_generator(chain[0].name), _model_input(request), request.params)
-    with generation_slots.slot(chain[0].name):
+    prompt_tokens = _check_prompt_tokens(chain[0].name, request)
+    max_new = (request.params.max_new_tokens if request.params else None) or settings.GENERATION_MAX_NEW_TOKENS
+    with (
+        quota.reserve(
+            user_id=request.user_id, key_id=request.key_id, tokens=prompt_tokens + max_new, model=chain[0].name
+        ) as spending,
+        generation_slots.slot(chain[0].name),
+    ):
         prompt = records.claim_for_retry(retry) if retry is not None else _save(request)
         pieces: list[str] = []
         embedded = None
@@ -106,6 +116,7 @@ def answer(request: AnswerRequest, *, stream: bool, retry: Prompt | None = None)
                 embedded = _embed(request.text)
                 generation, details = _from_cache(request.user_id, embedded.vector)
                 if generation is not None:
+                    spending.settle(tokens=0, outcome="cache_hit")  # a cache hit costs nothing
                     pieces.append(generation.text)
                     yield StreamDelta(prompt.pk, generation.text)
                 else:
@@ -114,9 +125,14 @@ def answer(request: AnswerRequest, *, stream: bool, retry: Prompt | None = None)
             else:
                 generation, routed = yield from _generate_routed(request, prompt, pieces, chain, stream=stream)
                 details = {**_generation_details(generation), **routed}
+            used = generation.prompt_tokens + generation.completion_tokens
+            spending.settle(tokens=used, model=details.get("model"), outcome="answered")
         except ModelError as exc:
+            # What was generated before the failure is spent; a model that produced nothing cost nothing.
+            spending.settle(tokens=prompt_tokens + len(pieces) if pieces else 0, outcome="failed")
             raise _failed(prompt, exc, partial_response="".join(pieces)) from exc
         except GeneratorExit:
+            spending.settle(tokens=prompt_tokens + len(pieces), outcome="cancelled")
             records.mark_failed(prompt, CANCELLED_REASON, partial_response="".join(pieces))
             raise
     # The stored answer is exactly what the client was shown.
@@ -144,6 +160,17 @@ def answer_now(request: AnswerRequest, *, retry: Prompt | None = None) -> Prompt
         if isinstance(event, StreamDone):
             return event.prompt
     raise RuntimeError("the answer pipeline ended without a result")
+
+
+def _check_prompt_tokens(model: str, request: AnswerRequest) -> int:
+    """The prompt's tokens; refuse a prompt over its token budget before anything is stored. A model that
+    cannot load cannot count (0): the prompt is then saved and fails like any other generation, so nothing
+    typed is lost."""
+    try:
+        generator = get_generator(model)
+    except ModelError:
+        return 0
+    return check_prompt_tokens(generator, _model_input(request), request.params)
 
 
 def _save(request: AnswerRequest) -> Prompt:

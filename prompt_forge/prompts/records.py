@@ -133,4 +133,4 @@ def store_answer(
         if send_via_websocket:
             payload = push_payload(prompt, int(vector.shape[0]), finish_reason=details.get("finish_reason"))
             transaction.on_commit(lambda: push_to_user(user_id, payload))
-    return Prompt.objects.select_related("metadata", "embedding").get(pk=prompt.pk)
+    return Prompt.objects.select_related("metadata", "embedding", "feedback").get(pk=prompt.pk)

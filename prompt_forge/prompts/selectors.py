@@ -9,11 +9,15 @@ from django.db.models import QuerySet
 from prompt_forge.ai.registry import get_embedder
 from prompt_forge.search.registry import get_index
 
-from .models import Prompt
+from .models import Prompt, PromptFeedback
 
 
 def prompt_list(*, user_id: int) -> QuerySet[Prompt]:
-    return Prompt.objects.filter(user_id=user_id).select_related("metadata", "embedding").order_by("-created_at", "-id")
+    return (
+        Prompt.objects.filter(user_id=user_id)
+        .select_related("metadata", "embedding", "feedback")
+        .order_by("-created_at", "-id")
+    )
 
 
 def with_template(prompts: QuerySet[Prompt], *, template: str | None) -> QuerySet[Prompt]:
@@ -80,10 +84,13 @@ def semantic_cache_lookup(*, user_id: int, vector: np.ndarray) -> CacheLookup:
     hits = get_index().search(user_id=user_id, vector=vector, k=5)
     best = round(hits[0].score, 4) if hits else None
     close = [hit for hit in hits if hit.score >= threshold]
-    # Only this user's completed prompts with an answer qualify, whatever the index says.
+    # Only this user's completed prompts with an answer qualify, whatever the index says; an answer the
+    # user rated down never does (neither does the same text reused by an earlier cache hit).
+    down_rated = PromptFeedback.objects.filter(user_id=user_id, rating=PromptFeedback.Rating.DOWN)
     answered = (
         Prompt.objects.filter(user_id=user_id, pk__in=[hit.prompt_id for hit in close], status=Prompt.Status.COMPLETED)
         .exclude(response="")
+        .exclude(response__in=down_rated.values("prompt__response"))
         .select_related("metadata")
         .in_bulk()
     )

@@ -1,8 +1,10 @@
 """JSON shapes of prompts, exactly as the API reference documents them, and query-string validation."""
 
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .feedback.serializers import FeedbackSerializer, feedback_data
 from .inputs import InvalidRequestError
 from .models import Prompt, PromptEmbedding, PromptMetadata
 
@@ -27,11 +29,19 @@ class PromptEmbeddingSerializer(serializers.ModelSerializer):
 class PromptSerializer(serializers.ModelSerializer):
     metadata = PromptMetadataSerializer(read_only=True)
     embedding = PromptEmbeddingSerializer(read_only=True, allow_null=True)
+    feedback = serializers.SerializerMethodField()
 
     class Meta:
         model = Prompt
-        # The seed's fields, then the turn's place: its conversation and the turn it answers.
-        fields = ["id", "user", "text", "response", "created_at", "metadata", "embedding", "conversation", "parent"]
+        # The seed's fields, then the turn's place: its conversation and the turn it answers; your rating.
+        fields = [
+            *("id", "user", "text", "response", "created_at", "metadata", "embedding", "conversation", "parent"),
+            "feedback",
+        ]
+
+    @extend_schema_field(FeedbackSerializer(allow_null=True))
+    def get_feedback(self, prompt: Prompt) -> dict | None:
+        return feedback_data(prompt)
 
     def to_representation(self, instance: Prompt) -> dict:
         data = super().to_representation(instance)

@@ -10,6 +10,8 @@ from tests.fakes import FakeGenerator
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+MODEL = "HuggingFaceTB/SmolLM2-135M-Instruct"  # the catalog name of the one configured model
+
 
 def sample(name: str, **labels) -> float:
     return REGISTRY.get_sample_value(name, labels) or 0.0
@@ -58,6 +60,7 @@ def test_creating_and_searching_a_prompt_moves_application_metrics(make_user, cl
         "embeddings": sample("prompt_forge_embedding_seconds_count", model="fake-embedder"),
         "searches": sample("prompt_forge_similar_search_seconds_count", backend="faiss"),
         "posts": sample("django_http_requests_total_by_method_total", method="POST"),
+        "budgeted": sample("prompt_forge_tokens_total", model=MODEL, outcome="answered"),
     }
     created = client.post("/prompts/", {"prompt": "Name three primary colours"}, format="json")
     assert created.status_code == 201
@@ -70,6 +73,8 @@ def test_creating_and_searching_a_prompt_moves_application_metrics(make_user, cl
     assert sample("prompt_forge_similar_search_seconds_count", backend="faiss") == before["searches"] + 1
     assert sample("prompt_forge_index_vectors") >= 1
     assert sample("django_http_requests_total_by_method_total", method="POST") == before["posts"] + 1
+    budgeted = created.json()["metadata"]["extra_info"]["prompt_tokens"] + tokens
+    assert sample("prompt_forge_tokens_total", model=MODEL, outcome="answered") == before["budgeted"] + budgeted
 
 
 def test_failed_generation_is_counted(make_user, client_for):
@@ -133,3 +138,6 @@ def test_labelled_counters_start_at_zero_for_every_known_label(tmp_path):
     ).stdout
     for view in ("TokenView", "SignUpView", "TokenRefresh", "LogoutView", "AdminLoginView", "SimilarPromptsView"):
         assert f'prompt_forge_throttled_requests_total{{view="{view}"}} 0.0' in output, view
+    # Budgeted tokens: every configured model and outcome, and never a user or key label.
+    for outcome in ("answered", "cache_hit", "failed", "cancelled", "refused"):
+        assert f'prompt_forge_tokens_total{{model="{MODEL}",outcome="{outcome}"}} 0.0' in output, outcome

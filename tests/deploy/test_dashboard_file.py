@@ -25,6 +25,7 @@ APPLICATION_PANELS = [
     "prompt_forge_semantic_cache_misses_total",
     "prompt_forge_websocket_connections",
     "prompt_forge_throttled_requests_total",
+    "prompt_forge_tokens_total",  # tokens against budgets, by model and outcome
 ]
 
 

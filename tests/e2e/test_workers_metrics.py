@@ -35,7 +35,8 @@ class GunicornServer(LiveServer):
 def workers_server(server_process, tmp_path_factory):
     # After server_process: the single-process server has built the weight cache the workers load.
     data_dir = tmp_path_factory.mktemp("workers")
-    overrides = {"THROTTLE_RATE_AUTH": f"{AUTH_RATE_PER_WORKER}/minute"}
+    # No model-written conversation titles: each prompt is then exactly one generation to count.
+    overrides = {"THROTTLE_RATE_AUTH": f"{AUTH_RATE_PER_WORKER}/minute", "CONVERSATION_MODEL_TITLES": "false"}
     server = GunicornServer(data_dir=data_dir, env_overrides=overrides).start()
     yield server
     server.stop()

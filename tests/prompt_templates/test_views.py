@@ -164,3 +164,11 @@ def test_prompt_and_conversation_lists_filter_by_template(alice):
     assert [item["id"] for item in conversations["results"]] == [ran["conversation"]]
     assert alice.get("/conversations/", {"template": "none"}).json()["count"] == 0
     assert alice.get("/prompts/").json()["count"] == 3
+
+
+def test_search_filters_by_template(alice):
+    create(alice)
+    ran = run(alice)
+    alice.post("/prompts/", {"prompt": "Summarize the quarterly report for children"}, format="json")
+    hits = alice.get("/search/", {"q": "quarterly report", "template": "summary"}).json()
+    assert [hit["id"] for hit in hits] == [ran["id"]]

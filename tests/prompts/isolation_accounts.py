@@ -1,5 +1,6 @@
 """Steps of the isolation property suite (test_isolation_property.py) for API keys and, with them,
-what a key can reach: only its owner's data, and never after its owner revoked it."""
+what a key can reach (only its owner's data, and never after its owner revoked it), and for usage:
+a user's report counts exactly their own answered prompts and names only their own keys."""
 
 from collections import Counter
 
@@ -33,9 +34,9 @@ def do_key_list(world, stats: Counter, user: int) -> None:
 
 def do_key_use(world, stats: Counter, user: int, pick: int) -> None:
     """Any key, anyone's: it lists exactly its owner's prompts, or is refused once revoked."""
+    if not world.key_secret:
+        do_key_create(world, stats, user)
     key_id = world.pick_key(pick)
-    if key_id not in world.key_secret:
-        return
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {world.key_secret[key_id]}")
     response = client.get("/prompts/", {"limit": 100})
@@ -46,3 +47,12 @@ def do_key_use(world, stats: Counter, user: int, pick: int) -> None:
     owner = world.key_owner[key_id]
     assert {item["id"] for item in response.json()["results"]} == world.live(owner)
     stats["key reads checked"] += 1
+
+
+def do_usage(world, stats: Counter, user: int) -> None:
+    report = world.clients[user].get("/api/usage", {"days": 1}).json()
+    assert report["totals"]["requests"] == len(world.live(user))
+    own_keys = {kid for kid, who in world.key_owner.items() if who == user}
+    for day in report["days"]:
+        assert {item["key"] for item in day["by_key"]} <= own_keys | {None}
+    stats["usage reports checked"] += 1

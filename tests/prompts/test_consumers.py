@@ -44,6 +44,18 @@ async def open_socket(user=None, query: str | None = None) -> WebsocketCommunica
     return socket
 
 
+async def send_after_stream(socket, message: dict) -> dict:
+    """Send `message` once the socket's previous stream has ended ("prompt.done" goes out just before
+    its task ends); its first answer."""
+    for _ in range(50):
+        await socket.send_json_to(message)
+        reply = await socket.receive_json_from()
+        if reply.get("error") != "a prompt is already streaming on this socket":
+            return reply
+        await asyncio.sleep(0.02)
+    raise AssertionError("the socket's stream never ended")
+
+
 async def collect_stream(socket, timeout: float = 10) -> tuple[list[dict], dict]:
     """Messages up to the final one ("prompt.done", "prompt.failed" or "error")."""
     messages = []

@@ -27,6 +27,7 @@ from prompt_forge.ai.base import Generation
 from prompt_forge.prompts.notifications import user_group
 from tests.fakes import FakeGenerator
 from tests.prompts import isolation_accounts as accounts_steps
+from tests.prompts import isolation_workflow as workflow_steps
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,6 +35,7 @@ EXAMPLES = int(os.environ.get("ISOLATION_EXAMPLES", "1000"))
 USERS = 3
 MODEL = "HuggingFaceTB/SmolLM2-135M-Instruct"
 WORDS = ["river", "delta", "chess", "bread", "plants", "light", "stone", "music"]
+TEMPLATE_NAMES = ["summary", "haiku"]
 _answers = itertools.count(1)
 
 
@@ -73,9 +75,21 @@ operations = st.one_of(
     st.tuples(st.just("key revoke"), users, picks),
     st.tuples(st.just("key list"), users),
     st.tuples(st.just("key use"), users, picks),
+    st.tuples(st.just("usage"), users),
     # Tags: set a conversation's (anyone's id), then list them.
     st.tuples(st.just("tag"), users, picks, st.lists(st.sampled_from(WORDS), max_size=3)),
     st.tuples(st.just("tags"), users),
+    # Templates (names shared between users), runs of them, ratings and template stats.
+    st.tuples(st.just("template"), users, st.sampled_from(TEMPLATE_NAMES), texts),
+    st.tuples(st.just("run template"), users, st.sampled_from(TEMPLATE_NAMES), texts),
+    st.tuples(st.just("read template"), users, st.sampled_from(TEMPLATE_NAMES)),
+    st.tuples(st.just("rate"), users, picks, st.sampled_from([1, -1])),
+    st.tuples(st.just("template stats"), users, st.sampled_from(TEMPLATE_NAMES)),
+    # Share links: create (anyone's conversation id), open without login, revoke, list.
+    st.tuples(st.just("share"), users, picks),
+    st.tuples(st.just("open share"), picks),
+    st.tuples(st.just("revoke share"), users, picks),
+    st.tuples(st.just("shares"), users),
 )
 
 
@@ -102,6 +116,12 @@ class World:
     def tag_counts(self, user: int) -> list[dict]:
         counts = Counter(name for cid in self.own_conversations(user) for name in self.tags.get(cid, ()))
         return [{"name": name, "count": counts[name]} for name in sorted(counts)]
+
+    templates: dict[tuple[int, str], str] = field(default_factory=dict)  # (user, name) -> content
+    runs: dict[tuple[int, str], set[int]] = field(default_factory=dict)  # (user, name) -> prompt ids
+    ratings: dict[int, int] = field(default_factory=dict)  # prompt id -> rating
+    shares: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # url path -> (user, conversation, id)
+    revoked_shares: set[str] = field(default_factory=set)
 
     def live(self, user: int) -> set[int]:
         return {pid for pid, who in self.owner.items() if who == user and pid not in self.deleted}
@@ -156,6 +176,8 @@ def do_create(world: World, stats: Counter, user: int, text: str, use_cache: boo
         source = cache["source_prompt_id"]
         assert source in world.live(user), f"cache hit on prompt {source} of user {world.owner.get(source)}"
         assert created["response"] == world.response[source]
+        down = {world.response[p] for p, r in world.ratings.items() if r == -1 and p in world.live(user)}
+        assert created["response"] not in down, "a down-rated answer was served from the cache"
     world.record(user, created)
     if push:
         world.pushes[user].append(pid)
@@ -324,6 +346,16 @@ ACTIONS = {
     "key revoke": accounts_steps.do_key_revoke,
     "key list": accounts_steps.do_key_list,
     "key use": accounts_steps.do_key_use,
+    "usage": accounts_steps.do_usage,
+    "share": workflow_steps.do_share,
+    "open share": workflow_steps.do_open_share,
+    "revoke share": workflow_steps.do_revoke_share,
+    "shares": workflow_steps.do_shares,
+    "template": workflow_steps.do_template,
+    "run template": workflow_steps.do_run_template,
+    "read template": workflow_steps.do_read_template,
+    "rate": workflow_steps.do_rate,
+    "template stats": workflow_steps.do_template_stats,
     "export": do_export,
     "turn": do_turn,
     "thread": do_thread,
@@ -402,6 +434,9 @@ def test_no_user_ever_receives_another_users_data(settings, django_user_model):
     @given(steps=st.lists(operations, min_size=1, max_size=12))
     def sequence(steps) -> None:
         world = new_world(django_user_model)  # fresh users: examples never share state
+        # Every user starts with one prompt, so the many kinds of steps each find something to read.
+        for user in range(USERS):
+            do_create(world, stats, user, WORDS[user], False, False)
         for name, *args in steps:
             ACTIONS[name](world, stats, *args)
         check_pushes(world, stats)
@@ -420,5 +455,8 @@ def test_no_user_ever_receives_another_users_data(settings, django_user_model):
             "turns checked",
             "foreign or missing keys refused",
             "key reads checked",
+            "foreign or missing templates refused",
+            "template stats checked",
+            "shared turns checked",
         ):
             assert stats[what] > 0, (what, stats)

@@ -7,7 +7,7 @@ from prompt_forge.ai.admission import generation_slots
 from prompt_forge.prompts.models import Prompt
 from tests.fakes import FakeUpstream
 from tests.openai_api.test_views import sse_events, stream_chat
-from tests.prompts.test_consumers import collect_stream, open_socket
+from tests.prompts.test_consumers import collect_stream, open_socket, send_after_stream
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -143,7 +143,6 @@ async def test_the_socket_picks_a_model_too(make_user, two_models):
         await socket.send_json_to({"type": "prompt", "prompt": "hi", "model": "remote"})
         _, done = await collect_stream(socket)
         assert done["response"] == "Remote says: hi"
-        await socket.send_json_to({"type": "prompt", "prompt": "hi", "model": "nope"})
-        refused = await socket.receive_json_from()
+        refused = await send_after_stream(socket, {"type": "prompt", "prompt": "hi", "model": "nope"})
         assert refused["type"] == "error" and refused["models"] == ["local", "remote"]
         await socket.disconnect()

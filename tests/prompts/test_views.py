@@ -17,9 +17,9 @@ def test_create_returns_seed_shape(make_user, client_for, path):
     assert response.status_code == 201
     body = response.json()
     seed_fields = {"id", "user", "text", "response", "created_at", "metadata", "embedding"}
-    # The seed's body, plus the turn's place: a new one-turn conversation of its own.
-    assert set(body) == seed_fields | {"conversation", "parent"}
-    assert isinstance(body["conversation"], int) and body["parent"] is None
+    # The seed's body, plus the turn's place (a new one-turn conversation of its own) and your rating.
+    assert set(body) == seed_fields | {"conversation", "parent", "feedback"}
+    assert isinstance(body["conversation"], int) and body["parent"] is None and body["feedback"] is None
     assert body["user"] == user.pk
     assert body["text"] == "What is the capital of France?"
     assert body["response"] == "Answer to: What is the capital of France?"
@@ -136,6 +136,7 @@ def test_similar_returns_own_prompts_most_similar_first_with_scores(make_user, c
         "score",
         "conversation",
         "parent",
+        "feedback",
     }
     # A hit names its conversation, so the thread it belongs to can be opened.
     assert results[0]["conversation"] == {"id": results[0]["conversation"]["id"], "title": "rules of chess openings"}

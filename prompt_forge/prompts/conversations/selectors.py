@@ -76,7 +76,7 @@ class Thread:
 def path_turns(conversation: Conversation, path: list[int]) -> list[Prompt]:
     rows = (
         Prompt.objects.filter(conversation=conversation, pk__in=path)
-        .select_related("metadata", "embedding")
+        .select_related("metadata", "embedding", "feedback")
         .defer("embedding__vector")
         .in_bulk()
     )

@@ -1,8 +1,10 @@
 """JSON shapes of conversations and turns, and validation of their request bodies."""
 
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..feedback.serializers import FeedbackSerializer, feedback_data
 from ..inputs import parse_model
 from ..serializers import PromptMetadataSerializer
 from . import tags
@@ -58,6 +60,11 @@ class TurnSerializer(serializers.Serializer):
     conversation = serializers.IntegerField(source="conversation_id")
     parent = serializers.IntegerField(source="parent_id", allow_null=True)
     siblings = serializers.SerializerMethodField()
+    feedback = serializers.SerializerMethodField()
+
+    @extend_schema_field(FeedbackSerializer(allow_null=True))
+    def get_feedback(self, turn) -> dict | None:
+        return feedback_data(turn)
 
     def get_embedding(self, turn) -> dict | None:
         embedding = getattr(turn, "embedding", None)  # a failed turn has none

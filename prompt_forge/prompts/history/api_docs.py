@@ -27,6 +27,9 @@ PARAMETERS = [
     OpenApiParameter("until", DATE, description="Only turns up to this date (whole day) or date-time."),
     OpenApiParameter("model", {"type": "string", "maxLength": 200}, description="Only turns answered by this model."),
     OpenApiParameter(
+        "template", {"type": "string", "minLength": 1, "maxLength": 100}, description="Only runs of this template."
+    ),
+    OpenApiParameter(
         "conversation", {"type": "integer", "minimum": 1}, description="Only turns of this conversation of yours."
     ),
     OpenApiParameter("tag", TAG_NAME, description="Only turns of your conversations carrying this tag."),

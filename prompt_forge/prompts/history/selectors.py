@@ -25,6 +25,7 @@ class SearchFilters:
     conversation: int | None = None
     status: str | None = None
     tag: str | None = None
+    template: str | None = None  # runs of this template (any version)
 
     def candidates(self, *, user_id: int) -> QuerySet | None:
         """The ids of the user's turns these filters keep; None when there is no filter."""
@@ -35,6 +36,7 @@ class SearchFilters:
             "conversation_id": self.conversation,
             "status": self.status,
             "conversation__tags__name": self.tag,
+            "metadata__extra_info__template__name": self.template,
         }
         given = {name: value for name, value in conditions.items() if value is not None}
         if not given:

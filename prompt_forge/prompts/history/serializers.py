@@ -53,6 +53,7 @@ class SearchQuerySerializer(serializers.Serializer):
     conversation = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     status = serializers.ChoiceField(required=False, choices=Prompt.Status.values)
     tag = TagNameField(required=False, trim_whitespace=False)
+    template = serializers.CharField(required=False, max_length=100)
 
     def validate_q(self, value: str) -> str:
         if len(value) > settings.SEARCH_QUERY_MAX_CHARS:

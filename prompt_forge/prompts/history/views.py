@@ -25,6 +25,7 @@ class SearchView(APIView):
             since=params.get("since"),
             until=params.get("until"),
             model=params.get("model"),
+            template=params.get("template"),
             conversation=params.get("conversation"),
             status=params.get("status"),
             tag=params.get("tag"),

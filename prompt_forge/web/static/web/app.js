@@ -2,13 +2,18 @@
 
 import { api, describeError, onSessionExpired, session } from "./api.js";
 import { setupAuth } from "./auth.js";
+import { setupCompare } from "./compare.js";
 import { setupComposer } from "./compose.js";
 import { setupConversations } from "./conversations.js";
 import { byId, say } from "./dom.js";
 import { setupHistory } from "./history.js";
+import { setupKeys } from "./keys.js";
 import { createLive } from "./live.js";
 import { setupSearch } from "./search.js";
+import { setupSharing } from "./sharing.js";
+import { setupTemplates } from "./templates.js";
 import { setupThread } from "./thread.js";
+import { setupUsage } from "./usage.js";
 
 const LIVE_LABELS = { live: "live", connecting: "connecting…", offline: "reconnecting…", off: "offline" };
 
@@ -47,10 +52,33 @@ const history = setupHistory({
 });
 const thread = setupThread({
   onSend: (turn) => composer.send(turn),
+  onCompare: (turn) => compare.open(turn),
+  onChange: () => sharing.update(),
   announce,
   onTagsChanged: () => {
     search.loadTags();
     conversations.load();
+  },
+});
+const sharing = setupSharing({ currentConversation: () => thread.id(), announce });
+const keys = setupKeys({ announce });
+const usage = setupUsage();
+const compare = setupCompare({
+  announce,
+  async onCompared() {
+    history.showNewest();
+    await conversations.load();
+    conversations.setOpen(thread.id());
+  },
+});
+const templates = setupTemplates({
+  announce,
+  async onRan(turn) {
+    history.showNewest();
+    await thread.open(turn.conversation);
+    conversations.setOpen(turn.conversation);
+    await conversations.load();
+    conversations.setOpen(thread.id());
   },
 });
 const conversations = setupConversations({
@@ -68,6 +96,7 @@ const composer = setupComposer({
   beforeSend: () => thread.beforeSend(),
   async onCreated(turn) {
     history.showNewest();
+    usage.load();
     if (turn) {
       await thread.open(turn.conversation);
       conversations.setOpen(turn.conversation);
@@ -114,6 +143,11 @@ function showWorkspace() {
   history.showNewest();
   thread.reset();
   conversations.load();
+  templates.load();
+  sharing.load();
+  keys.load();
+  usage.load();
+  composer.loadModels();
   search.loadTags();
   live.start();
   composer.focus();
@@ -124,6 +158,11 @@ function showAuth(username = "") {
   history.clear();
   search.clear();
   conversations.clear();
+  templates.clear();
+  sharing.clear();
+  keys.clear();
+  usage.clear();
+  compare.close();
   thread.reset();
   byId("answer").hidden = true;
   byId("workspace").hidden = true;

@@ -17,6 +17,7 @@ export function setupComposer({ live, onCreated, currentConversation = () => nul
   const count = byId("prompt-count");
   const answer = byId("answer");
   const useCache = byId("use-cache");
+  const model = byId("prompt-model");
   let busy = false;
   let pending = null;
 
@@ -82,6 +83,7 @@ export function setupComposer({ live, onCreated, currentConversation = () => nul
     // Streamed over the WebSocket when it is open; a cached answer comes at once, so it is not streamed.
     const stream = live.isOpen() && !useCache.checked;
     const body = { prompt: text, send_via_websocket: live.isOpen(), use_cache: useCache.checked, stream };
+    if (model.value) body.model = model.value; // else the conversation's model, or the server's default
     const conversation = currentConversation();
     if (conversation !== null) body.conversation = conversation;
     if (parent !== undefined) body.parent = parent;
@@ -109,7 +111,8 @@ export function setupComposer({ live, onCreated, currentConversation = () => nul
     // A refused refresh token has already sent the user to the log-in screen, draft kept.
     if (result.status === 401) return;
     say(error, describeError(result));
-    if (result.retryAfter) holdButton(submit, result.retryAfter);
+    // A spent token budget resets in hours: the message says when; a busy server is worth a retry soon.
+    if (result.retryAfter && !result.data?.resets_at) holdButton(submit, result.retryAfter);
     // A prompt the model could not answer is still saved; show it in the history.
     if (result.data?.prompt_id) onCreated(null);
     input.focus();
@@ -127,9 +130,23 @@ export function setupComposer({ live, onCreated, currentConversation = () => nul
     await send({ text, fromBox: true });
   });
 
+  // The model picker: every model the server serves (GET /v1/models), the default first.
+  async function loadModels() {
+    const models = await api("/v1/models");
+    if (!models.ok) return;
+    const names = models.data.data.map((item) => item.id);
+    const chosen = model.value;
+    model.replaceChildren(
+      el("option", { value: "", text: `Default (${names[0] ?? "the server's"})` }),
+      ...names.map((name) => el("option", { value: name, text: name })),
+    );
+    model.value = names.includes(chosen) ? chosen : "";
+  }
+
   return {
     onLiveMessage,
     send,
+    loadModels,
     focus() {
       input.focus();
     },

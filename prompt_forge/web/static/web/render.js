@@ -1,6 +1,7 @@
 // One prompt with its answer and details, as shown in the answer panel, search results and history.
 
 import { el, formatSeconds, formatWhen } from "./dom.js";
+import { feedbackControl } from "./feedback.js";
 import { renderMarkdown } from "./markdown.js";
 
 function shortModelName(name) {
@@ -42,6 +43,8 @@ function answerBlock(prompt) {
 // actions: [{label, onClick, kind}] turned into buttons named after the prompt for screen readers;
 // `extra`: more nodes under the answer (a conversation turn's sibling switcher).
 export function promptCard(prompt, { score = null, actions = [], extra = null } = {}) {
+  const status = prompt.metadata?.extra_info?.status;
+  const answered = Boolean(prompt.response) && status !== "failed" && status !== "pending";
   const titleId = `prompt-${prompt.id}-${Math.random().toString(36).slice(2, 8)}`;
   const scoreBadge =
     score === null ? null : el("span", { class: "score", text: `similarity ${score.toFixed(2)}`, title: "Cosine similarity: 1 means the same meaning" });
@@ -55,6 +58,7 @@ export function promptCard(prompt, { score = null, actions = [], extra = null } 
     el("div", { class: "prompt-head" }, el("h3", { id: titleId, class: "prompt-text", text: prompt.text }), scoreBadge),
     answerBlock(prompt),
     el("p", { class: "meta", text: meta }),
+    answered ? feedbackControl(prompt) : null,
     extra,
     buttons.length ? el("div", { class: "actions" }, ...buttons) : null,
   );

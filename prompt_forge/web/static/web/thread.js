@@ -5,7 +5,7 @@ import { api, describeError } from "./api.js";
 import { byId, el, say } from "./dom.js";
 import { promptCard } from "./render.js";
 
-export function setupThread({ onSend, announce, onTagsChanged = () => {} }) {
+export function setupThread({ onSend, onCompare = () => {}, onChange = () => {}, announce, onTagsChanged = () => {} }) {
   const title = byId("ask-title");
   const tagsForm = byId("tags-form");
   const tagsInput = byId("tags-input");
@@ -35,6 +35,7 @@ export function setupThread({ onSend, announce, onTagsChanged = () => {} }) {
       actions: [
         { label: "Edit", onClick: () => edit(card, turn) },
         { label: "Regenerate", onClick: () => onSend({ text: turn.text, parent: turn.parent }) },
+        { label: "Compare", onClick: () => onCompare(turn) },
       ],
     });
     card.classList.add("turn");
@@ -85,6 +86,7 @@ export function setupThread({ onSend, announce, onTagsChanged = () => {} }) {
   });
 
   function render() {
+    onChange();
     tagsForm.hidden = !current;
     say(tagsError, "");
     if (!current) {

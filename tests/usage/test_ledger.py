@@ -1,0 +1,46 @@
+"""The counters behave the same in Redis (one Lua script) and in the database: all budgets or none."""
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.core.cache import caches
+
+from prompt_forge.usage import ledger
+from prompt_forge.usage.budgets import Budget
+from tests.usage.test_quota_processes import REDIS_URL, redis_reachable
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(params=["database", "redis"])
+def store(request, settings):
+    if request.param == "redis":
+        if not redis_reachable(REDIS_URL):
+            pytest.skip(f"needs Redis at {REDIS_URL}")
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": REDIS_URL,
+                "KEY_PREFIX": f"pf-test-{uuid.uuid4().hex[:8]}",
+            }
+        }
+        caches["default"].clear()
+    return request.param
+
+
+def budget(subject: str, limit: int) -> Budget:
+    return Budget(subject, "day", limit, date.today(), datetime.now(UTC) + timedelta(hours=1))
+
+
+def test_a_reservation_lands_in_every_budget_or_in_none(store):
+    user, key = budget("user:1", 100), budget("key:7", 30)
+    assert ledger.reserve([user, key], 25) is None
+    assert (ledger.used(user), ledger.used(key)) == (25, 25)
+    assert ledger.reserve([user, key], 25) is None  # the key had 5 left: admitted, may pass it once
+    refusal = ledger.reserve([user, key], 25)
+    assert refusal is not None and refusal.budget == key and refusal.used == 50
+    assert (ledger.used(user), ledger.used(key)) == (50, 50)  # nothing taken from the user's budget
+    ledger.adjust([user, key], -20)  # settled below the reservation: the rest is given back
+    assert (ledger.used(user), ledger.used(key)) == (30, 30)
+    assert ledger.reserve([user], 80) is None and ledger.used(user) == 110

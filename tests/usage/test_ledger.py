@@ -44,3 +44,21 @@ def test_a_reservation_lands_in_every_budget_or_in_none(store):
     ledger.adjust([user, key], -20)  # settled below the reservation: the rest is given back
     assert (ledger.used(user), ledger.used(key)) == (30, 30)
     assert ledger.reserve([user], 80) is None and ledger.used(user) == 110
+
+
+def test_unreachable_redis_refuses_budgeted_requests_with_503(make_user, client_for, settings):
+    from tests.ai.test_openai_generator import closed_port
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+        }
+    }
+    client = client_for(make_user())
+    settings.QUOTA_TOKENS_PER_DAY = 0
+    assert client.post("/prompts/", {"prompt": "unbudgeted"}, format="json").status_code == 201
+    settings.QUOTA_TOKENS_PER_DAY = 100
+    refused = client.post("/prompts/", {"prompt": "budgeted"}, format="json")
+    assert refused.status_code == 503 and refused["Retry-After"] == "5"
+    assert refused.json() == {"error": "token budgets cannot be checked right now; retry shortly"}

@@ -31,8 +31,8 @@ GENERATION_TIMEOUT_S = env_float("GENERATION_TIMEOUT_S", 120.0)
 
 EMBEDDING_BACKEND = env_str("EMBEDDING_BACKEND", "sentence-transformers")
 EMBEDDING_MODEL = env_str("EMBEDDING_MODEL", "all-MiniLM-L6-v2")
-# auto (bfloat16 products where the CPU has them, else float32), float32, bfloat16 or int8: see
-# prompt_forge/ai/sentence_embedder.py. int8 vectors are recorded as "<model>+int8" and never mix.
+# auto (float32 or bfloat16, whichever this machine measures faster: prompt_forge/ai/tuning.py), float32,
+# bfloat16 or int8: see prompt_forge/ai/sentence_embedder.py. int8 vectors are recorded as "<model>+int8".
 EMBEDDING_PRECISION = env_str("EMBEDDING_PRECISION", "auto")
 
 # Load both models when the server starts instead of on the first request.

@@ -8,18 +8,27 @@ EMBEDDING_PRECISION picks the arithmetic:
   only worth it on CPUs that compute bfloat16 natively (AVX512-BF16, AMX).
 - int8: every Linear layer in int8 (prompt_forge/ai/int8.py). Vectors move further (cosine >= 0.99
   to float32's), so they get a name of their own, `<model>+int8`, and are never searched with others.
-- auto (default): bfloat16 where the CPU computes it natively, else float32.
+- auto (default): whichever of float32 and bfloat16 (where the CPU computes it natively) encodes
+  faster on this machine, measured at first start and cached (tuning.py); bfloat16 only if its
+  vectors stay within cosine 0.999 of float32's. A query's thread count (one, or every core) is
+  measured the same way.
 """
 
 import contextlib
+import copy
+import logging
 import os
+import time
 
 import numpy as np
 import torch
 
+from . import tuning
 from .base import ModelError
 from .bundled import MINILM_ID, minilm_dir
 from .threads import cpu_count, one_thread
+
+logger = logging.getLogger(__name__)
 
 PRECISIONS = ("auto", "float32", "bfloat16", "int8")
 # Up to this many texts is a query (a search, a new prompt); more is a bulk batch (import, re-embedding).
@@ -31,17 +40,24 @@ def native_bfloat16() -> bool:
     return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
 
 
-def resolve_precision(precision: str) -> str:
+def check_precision(precision: str) -> str:
     if precision not in PRECISIONS:
         raise ModelError(f"EMBEDDING_PRECISION must be one of {', '.join(PRECISIONS)}, not {precision!r}")
-    if precision == "auto":
-        return "bfloat16" if native_bfloat16() else "float32"
     return precision
+
+
+# What the measurement encodes: short texts like prompts, in batches like an import's.
+SAMPLE = [f"Sample prompt number {n}: how do I {verb} a {thing}?" for n, (verb, thing) in enumerate(
+    [(v, t) for v in ("bake", "fix", "paint", "plan") for t in
+     ("bicycle", "garden", "cake", "website", "boat", "song", "house", "language")]
+)]  # fmt: skip
+MIN_COSINE = 0.999  # to float32's vectors, for a precision that keeps the model's name
+MORE_THREADS_GAIN = 1.2
 
 
 class SentenceTransformerEmbedder:
     def __init__(self, model_id: str, *, precision: str = "auto") -> None:
-        self.precision = resolve_precision(precision)
+        self.precision = check_precision(precision)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
@@ -57,6 +73,9 @@ class SentenceTransformerEmbedder:
         try:
             with one_thread():  # loading must not leave a team of helper threads behind (see ai/threads.py)
                 self._model = SentenceTransformer(source, device="cpu")
+            if self.precision == "auto":
+                self._tune(model_id)
+            with one_thread():
                 if self.precision == "int8":
                     _quantize(self._model)
                 elif self.precision == "bfloat16":
@@ -67,11 +86,24 @@ class SentenceTransformerEmbedder:
         self.dimensions = int(self._model.get_embedding_dimension())
         self._bulk_threads = cpu_count()
 
+    def _tune(self, model_id: str) -> None:
+        """EMBEDDING_PRECISION=auto: the precision and query threads this machine measured fastest."""
+        candidates = ["float32", "bfloat16"] if native_bfloat16() else ["float32"]
+        result = tuning.measured(f"embedding:{model_id}", lambda: _measure(self._model, candidates))
+        self.precision = result["precision"]
+        self.query_threads = result["query_threads"]
+        logger.info(
+            "EMBEDDING_PRECISION=auto: %s, queries on %d thread(s) (measured on %s: %s)",
+            self.precision, self.query_threads, tuning.cpu_signature(), result["texts_per_s"],
+        )  # fmt: skip
+
+    query_threads = 1  # a query runs on one thread unless this machine measured otherwise
+
     def embed(self, texts: list[str]) -> np.ndarray:
-        # A query is fastest on one thread (13.9 ms against 16.7 with two, in a request thread on 2
-        # cores) and starts no team of helper threads (see ai/threads.py); bulk batches (import,
+        # A query runs on one thread by default (13.9 ms against 16.7 with two, in a request thread on
+        # 2 cores) and starts no team of helper threads (see ai/threads.py); bulk batches (import,
         # re-embedding: commands, not the server) use every core.
-        torch.set_num_threads(1 if len(texts) <= QUERY_TEXTS else self._bulk_threads)
+        torch.set_num_threads(self.query_threads if len(texts) <= QUERY_TEXTS else self._bulk_threads)
         with self._arithmetic():
             if len(texts) == 1:
                 return self._embed_one(texts)
@@ -113,3 +145,43 @@ def _quantize(model) -> None:
 
     quantize_linears(model)
     pack_int8_layers(model)
+
+
+def _rate(model, *, bfloat16: bool, threads: int, texts: list[str], rounds: int = 3) -> float:
+    """Texts a second (best of `rounds`), as embed() computes them."""
+    arithmetic = torch.autocast("cpu", dtype=torch.bfloat16) if bfloat16 else contextlib.nullcontext()
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        best = float("inf")
+        with arithmetic:
+            for _ in range(rounds):
+                started = time.perf_counter()
+                model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
+                best = min(best, time.perf_counter() - started)
+        return len(texts) / best
+    finally:
+        torch.set_num_threads(previous)
+
+
+def _measure(model, candidates: list[str]) -> dict:
+    """Bulk texts/s of each precision (bfloat16 only if accurate enough) and a query's best thread count."""
+    rates = {"float32": round(_rate(model, bfloat16=False, threads=cpu_count(), texts=SAMPLE), 1)}
+    if "bfloat16" in candidates:
+        fast = copy.deepcopy(model)
+        _bfloat16_linears(fast)
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            low = fast.encode(SAMPLE, normalize_embeddings=True, show_progress_bar=False)
+        exact = model.encode(SAMPLE, normalize_embeddings=True, show_progress_bar=False)
+        if float(np.min(np.sum(exact * low, axis=1))) >= MIN_COSINE:
+            rates["bfloat16"] = round(_rate(fast, bfloat16=True, threads=cpu_count(), texts=SAMPLE), 1)
+        del fast
+    precision = max(rates, key=rates.get)
+    queries = {
+        threads: _rate(model, bfloat16=False, threads=threads, texts=SAMPLE[:1], rounds=10)
+        for threads in sorted({1, cpu_count()})
+    }
+    # More threads per query only for a clear gain: each request thread would start a team of its own.
+    wide = max(queries)
+    query_threads = wide if queries[wide] > MORE_THREADS_GAIN * queries[1] else 1
+    return {"precision": precision, "texts_per_s": rates, "query_threads": query_threads}

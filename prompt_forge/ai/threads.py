@@ -4,8 +4,9 @@ Under OpenMP, `torch.set_num_threads` applies to the thread that calls it, and e
 a parallel operation with more than one thread starts its own team of helper threads. On a 2-core
 machine a step of the engine took twice as long once a second team existed in the process (libgomp
 documents that its helpers stop spinning, and sleep between operations, once it manages more
-threads than there are CPUs). So models load on one thread, queries embed on one thread, and only
-the generation engine's thread runs wide (see benchmarks/RESULTS.md).
+threads than there are CPUs). So models load on one thread and queries embed on one thread unless
+this machine measured a clear gain from more (sentence_embedder.py). The generation engine is
+OpenVINO's, with threads of its own.
 """
 
 import os

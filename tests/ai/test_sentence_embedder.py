@@ -6,8 +6,9 @@ Each model is loaded once for this module.
 import numpy as np
 import pytest
 
+from prompt_forge.ai import tuning
 from prompt_forge.ai.base import ModelError
-from prompt_forge.ai.sentence_embedder import SentenceTransformerEmbedder, native_bfloat16, resolve_precision
+from prompt_forge.ai.sentence_embedder import SentenceTransformerEmbedder, native_bfloat16
 
 TEXTS = [
     "How do I bake sourdough bread at home?",
@@ -57,9 +58,22 @@ def test_bfloat16_vectors_are_float32_vectors_to_five_decimals(float32, bfloat16
         assert fast.dtype == np.float32 and np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-5)
 
 
-def test_auto_uses_bfloat16_only_where_the_cpu_computes_it():
-    assert resolve_precision("auto") == ("bfloat16" if native_bfloat16() else "float32")
-    assert resolve_precision("float32") == "float32"
+def test_auto_measures_the_fastest_accurate_precision_once_and_says_so(settings, tmp_path, caplog):
+    settings.MODEL_CACHE_DIR = tmp_path
+    with caplog.at_level("INFO"):
+        auto = SentenceTransformerEmbedder("all-MiniLM-L6-v2", precision="auto")
+    measured = tuning._read()["embedding:all-MiniLM-L6-v2"]
+    assert measured["cpu"] == tuning.cpu_signature()
+    rates = measured["result"]["texts_per_s"]
+    assert set(rates) <= {"float32", "bfloat16"} and ("bfloat16" in rates) <= native_bfloat16()
+    assert auto.precision == max(rates, key=rates.get) == measured["result"]["precision"]
+    assert auto.model_name == "all-MiniLM-L6-v2"  # either choice keeps the model's name
+    assert any("EMBEDDING_PRECISION=auto: " + auto.precision in record.message for record in caplog.records)
+    # The next start reads the cache instead of measuring again.
+    (tmp_path / "tuning.json").write_text(
+        (tmp_path / "tuning.json").read_text().replace(f'"precision": "{auto.precision}"', '"precision": "float32"')
+    )
+    assert SentenceTransformerEmbedder("all-MiniLM-L6-v2", precision="auto").precision == "float32"
 
 
 def test_int8_vectors_stay_close_to_float32(float32, int8):

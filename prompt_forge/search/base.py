@@ -113,6 +113,10 @@ class VectorIndex(Protocol):
         """Called inside the transaction that stores these embeddings (after the rows are saved)."""
         ...
 
+    def remove(self, *, user_id: int, ids: Sequence[int]) -> None:
+        """Called inside the transaction that deletes these prompts."""
+        ...
+
     def search(self, *, user_id: int, vector: np.ndarray, k: int, allowed: Sequence[int] | None = None) -> list[Hit]:
         """The user's k nearest vectors by cosine, most similar first, current with the database.
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from . import journal, keyword_index
 from .base import Document
 from .models import IndexChange
-from .registry import ANSWER, PROMPT, get_index, get_store
+from .registry import ANSWER, PROMPT, all_indexes, get_index, get_store
 
 __all__ = ["Document", "rebuild_keywords", "record_removals", "record_upserts"]
 
@@ -51,5 +51,10 @@ def rebuild_keywords(user_id: int) -> int:
 
 def record_removals(user_id: int, ids: Sequence[int]) -> None:
     """These prompts of the user are gone."""
-    journal.record(user_id=user_id, prompt_ids=list(ids), op=IndexChange.Op.REMOVE)
-    keyword_index.remove(user_id=user_id, ids=list(ids))
+    ids = list(ids)
+    if not ids:
+        return
+    journal.record(user_id=user_id, prompt_ids=ids, op=IndexChange.Op.REMOVE)
+    for index in all_indexes():
+        index.remove(user_id=user_id, ids=ids)
+    keyword_index.remove(user_id=user_id, ids=ids)

@@ -85,6 +85,9 @@ class FaissVectorIndex:
     def write(self, *, user_id: int, ids: Sequence[int], vectors: np.ndarray) -> None:
         """Nothing to do: the vectors are in the database and the change log tells every process."""
 
+    def remove(self, *, user_id: int, ids: Sequence[int]) -> None:
+        """Nothing to do: the change log tells every process."""
+
     def search(self, *, user_id: int, vector: np.ndarray, k: int, allowed: Sequence[int] | None = None) -> list[Hit]:
         # The per-user guard is the index itself: each user's vectors are a separate FAISS index.
         user = self._current(user_id)

@@ -25,7 +25,6 @@ _lock = threading.Lock()
 _indexes: dict[str, VectorIndex] = {}
 _stores: dict[str, VectorStore] = {}
 
-EMBEDDING_DIMENSIONS = 384
 # A change to any of these builds a new index on next use (the embedder's name selects its files).
 INDEX_SETTINGS = {"VECTOR_BACKEND", "VECTOR_BACKEND_OPTIONS", "DATA_DIR", "PROMPT_FORGE", *MODEL_SETTINGS}
 
@@ -49,12 +48,13 @@ def _slug(name: str) -> str:
 def _build(kind: str) -> VectorIndex:
     store = get_store(kind)
     backend = plugins.resolve("VECTOR_BACKENDS", settings.VECTOR_BACKEND)
-    # Only vectors of the embedder in use are comparable with its queries.
-    model_name = get_embedder().model_name
+    # Only vectors of the embedder in use are comparable with its queries; its dimension sizes the index.
+    embedder = get_embedder()
+    model_name = embedder.model_name
     directory = settings.DATA_DIR / "index" / settings.VECTOR_BACKEND / _slug(model_name)
     return backend(
         directory=directory if kind == PROMPT else directory / f"{kind}s",
-        dimensions=EMBEDDING_DIMENSIONS,
+        dimensions=int(embedder.dimensions),
         source=ChangeLogSource(store),
         model_name=model_name,
         **settings.VECTOR_BACKEND_OPTIONS.get(settings.VECTOR_BACKEND, {}),

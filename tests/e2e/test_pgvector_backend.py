@@ -112,11 +112,16 @@ def neighbours(server: LiveServer, user: ApiUser, query: str, k: int = 8) -> lis
     return [(item["id"], item["score"]) for item in response.json()]
 
 
-def test_migration_created_the_vector_column_and_hnsw_index(database, servers):
-    (definition,) = psql(
-        database, "SELECT indexdef FROM pg_indexes WHERE indexname = 'prompts_promptembedding_vec_hnsw'"
-    )
-    assert "USING hnsw" in definition[0] and "vector_cosine_ops" in definition[0]
+def test_the_vector_tables_have_hnsw_cosine_indexes_sized_by_the_model(database, servers):
+    with_pgvector, _ = servers
+    search(with_pgvector, ApiUser(with_pgvector, "pgv_first"), q="anything")  # the first search makes them
+    # One table per kind of vector and dimension (all-MiniLM-L6-v2: 384), pgvector-python's HnswIndex.
+    for table in ("search_pgvector_vec_384", "search_pgvector_answer_vec_384"):
+        definitions = [row[0] for row in psql(database, f"SELECT indexdef FROM pg_indexes WHERE tablename = '{table}'")]
+        assert any(f"ON public.{table} USING hnsw (vec vector_cosine_ops)" in d for d in definitions), definitions
+    (column,) = psql(database, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                               "WHERE attrelid = 'search_pgvector_vec_384'::regclass AND attname = 'vec'")  # fmt: skip
+    assert column[0] == "vector(384)"
     assert psql(database, "SELECT extversion FROM pg_extension WHERE extname = 'vector'")[0][0] >= "0.8"
 
 
@@ -192,5 +197,5 @@ def test_search_finds_codes_and_answers_on_postgresql(servers, database):
     assert [h["id"] for h in search(with_pgvector, erin, q="parse_config", mode="keyword")] == [created.json()["id"]]
     # The fake model answers "Answer to: <prompt>": "answer" is in answers only.
     assert {tuple(h["matched"]) for h in search(with_pgvector, erin, q="answer", mode="keyword")} == {("answer",)}
-    (row,) = psql(database, "SELECT count(*) FROM prompts_promptembedding WHERE answer_vec IS NOT NULL")
+    (row,) = psql(database, "SELECT count(*) FROM search_pgvector_answer_vec_384")
     assert row[0] > 0

@@ -124,3 +124,21 @@ def do_shares(world, stats: Counter, user: int) -> None:
         if owner == user and path not in world.revoked_shares and cid not in world.dropped
     }
     assert listed == expected, "share list shows another user's links (or lost one)"
+
+
+def do_compare(world, stats: Counter, user: int, pick: int) -> None:
+    """Compare anyone's prompt id with the served model: only the owner's prompt is answered again."""
+    pid = world.pick(pick)
+    body = {"models": ["HuggingFaceTB/SmolLM2-135M-Instruct"]}
+    response = world.clients[user].post(f"/prompts/{pid}/compare/", body, format="json")
+    if pid not in world.live(user):
+        stats["foreign or missing ids refused"] += 1
+        assert response.status_code == 404 and response.json() == {"detail": "Not found."}
+        return
+    assert response.status_code == 201, response.content
+    for answer in response.json()["answers"]:
+        assert answer["user"] == world.user_ids[user] and answer["text"] == world.text[pid]
+        assert answer["response"] not in world.responses_of_others(user), "answer taken from another user"
+        assert answer["metadata"]["extra_info"]["comparison"]["source"] == pid
+        world.record(user, answer)
+        stats["comparison answers checked"] += 1

@@ -90,6 +90,7 @@ operations = st.one_of(
     st.tuples(st.just("open share"), picks),
     st.tuples(st.just("revoke share"), users, picks),
     st.tuples(st.just("shares"), users),
+    st.tuples(st.just("compare"), users, picks),
 )
 
 
@@ -342,6 +343,7 @@ def do_export(world: World, stats: Counter, user: int, pick: int) -> None:
 
 
 ACTIONS = {
+    "compare": workflow_steps.do_compare,
     "key create": accounts_steps.do_key_create,
     "key revoke": accounts_steps.do_key_revoke,
     "key list": accounts_steps.do_key_list,
@@ -422,6 +424,7 @@ def new_world(django_user_model) -> World:
 def test_no_user_ever_receives_another_users_data(settings, django_user_model):
     settings.GENERATION_BACKEND = "tests.prompts.test_isolation_property.NumberedGenerator"
     settings.SEMANTIC_CACHE_THRESHOLD = 0.6  # shared vocabulary: cache hits are frequent
+    settings.COMPARE_CONCURRENCY = 1  # one in-memory test database: comparisons answer one at a time
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     stats: Counter = Counter()
 
@@ -458,5 +461,6 @@ def test_no_user_ever_receives_another_users_data(settings, django_user_model):
             "foreign or missing templates refused",
             "template stats checked",
             "shared turns checked",
+            "comparison answers checked",
         ):
             assert stats[what] > 0, (what, stats)

@@ -7,10 +7,11 @@ from prompt_forge.prompts.vector_store import EmbeddingStore
 from prompt_forge.search import pgvector_schema
 
 pytestmark = pytest.mark.django_db(transaction=True)
+MODEL = pgvector_schema.vector_model(pgvector_schema.table_name(EmbeddingStore().table, 384), 384)
 
 
 def test_migrated_database_without_pgvector_explains_what_is_missing():
-    problem = pgvector_schema.missing(connection, EmbeddingStore().table)
+    problem = pgvector_schema.missing(connection, MODEL)
     if connection.vendor == "postgresql":
         if problem is None:
             pytest.skip("this PostgreSQL server has pgvector")
@@ -20,7 +21,7 @@ def test_migrated_database_without_pgvector_explains_what_is_missing():
 
 
 def test_search_answers_503_with_the_reason(make_user, client_for, settings):
-    if pgvector_schema.missing(connection, EmbeddingStore().table) is None:
+    if pgvector_schema.missing(connection, MODEL) is None:
         pytest.skip("this database has pgvector")
     client = client_for(make_user())
     settings.VECTOR_BACKEND = "pgvector"

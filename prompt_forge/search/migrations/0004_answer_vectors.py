@@ -1,34 +1,9 @@
-"""On PostgreSQL with pgvector: an answer_vec vector(384) column and HNSW cosine index beside the answers' vectors.
+"""Formerly: an answer_vec column on the embeddings table (PostgreSQL with pgvector).
 
-Elsewhere this migration changes nothing (the FAISS backend keeps the answers' index in its own files).
+Superseded by 0005 (search's own pgvector tables, one per kind of vector and dimension).
 """
 
 from django.db import migrations
-
-
-def _answers(apps):
-    from prompt_forge.search.base import VectorTable
-
-    return VectorTable(
-        apps.get_model("prompts", "PromptEmbedding")._meta.db_table,
-        id_column="prompt_id",
-        user_column="user_id",
-        model_column="model_name",
-        vector_column="answer_vector",
-        index_column="answer_vec",
-    )
-
-
-def forwards(apps, schema_editor):
-    from prompt_forge.search import pgvector_schema
-
-    pgvector_schema.migrate(schema_editor.connection, _answers(apps))
-
-
-def backwards(apps, schema_editor):
-    from prompt_forge.search import pgvector_schema
-
-    pgvector_schema.drop(schema_editor.connection, _answers(apps))
 
 
 class Migration(migrations.Migration):
@@ -37,4 +12,4 @@ class Migration(migrations.Migration):
         ("prompts", "0004_answer_vector"),
     ]
 
-    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
+    operations = []

@@ -58,7 +58,7 @@ def _is_redis() -> bool:
     return isinstance(caches["default"], RedisCache)
 
 
-def reserve(budgets: list[Budget], tokens: int) -> Refusal | None:
+def reserve(*, budgets: list[Budget], tokens: int) -> Refusal | None:
     """Add `tokens` to every budget's counter, unless one is spent: then change nothing, return why."""
     if not budgets:
         return None
@@ -71,7 +71,7 @@ def reserve(budgets: list[Budget], tokens: int) -> Refusal | None:
         raise QuotaUnavailableError() from exc
 
 
-def adjust(budgets: list[Budget], delta: int) -> None:
+def adjust(*, budgets: list[Budget], delta: int) -> None:
     """Add `delta` (negative: give back the unused part of a reservation) to every budget's counter."""
     if not budgets or not delta:
         return
@@ -90,7 +90,7 @@ def adjust(budgets: list[Budget], delta: int) -> None:
         )
 
 
-def used(budget: Budget) -> int:
+def used(*, budget: Budget) -> int:
     if _is_redis():
         return int(_client().get(_key(budget)) or 0)
     row = TokenCounter.objects.filter(subject=budget.subject, period=budget.period, starts=budget.starts).first()
@@ -98,6 +98,7 @@ def used(budget: Budget) -> int:
 
 
 def _client():
+    # Django's RedisCache keeps its redis-py client behind `_cache`; the script needs the client itself.
     return caches["default"]._cache.get_client(write=True)
 
 

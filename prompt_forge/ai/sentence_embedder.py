@@ -147,26 +147,33 @@ def _quantize(model) -> None:
     pack_int8_layers(model)
 
 
-def _rate(model, *, bfloat16: bool, threads: int, texts: list[str], rounds: int = 3) -> float:
-    """Texts a second (best of `rounds`), as embed() computes them."""
+def _seconds(model, *, bfloat16: bool, threads: int, texts: list[str]) -> float:
+    """One encode of `texts`, as embed() computes them."""
     arithmetic = torch.autocast("cpu", dtype=torch.bfloat16) if bfloat16 else contextlib.nullcontext()
     previous = torch.get_num_threads()
     torch.set_num_threads(threads)
     try:
-        best = float("inf")
         with arithmetic:
-            for _ in range(rounds):
-                started = time.perf_counter()
-                model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
-                best = min(best, time.perf_counter() - started)
-        return len(texts) / best
+            started = time.perf_counter()
+            model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
+            return time.perf_counter() - started
     finally:
         torch.set_num_threads(previous)
 
 
+def _fastest(runs: dict, texts: list[str], rounds: int) -> dict:
+    """Texts a second of each candidate (best of `rounds`), taken in turn so that other work on the
+    machine slows them alike. `runs`: candidate -> keyword arguments of _seconds."""
+    best = dict.fromkeys(runs, float("inf"))
+    for _ in range(rounds):
+        for name, options in runs.items():
+            best[name] = min(best[name], _seconds(texts=texts, **options))
+    return {name: round(len(texts) / seconds, 1) for name, seconds in best.items()}
+
+
 def _measure(model, candidates: list[str]) -> dict:
     """Bulk texts/s of each precision (bfloat16 only if accurate enough) and a query's best thread count."""
-    rates = {"float32": round(_rate(model, bfloat16=False, threads=cpu_count(), texts=SAMPLE), 1)}
+    runs = {"float32": {"model": model, "bfloat16": False, "threads": cpu_count()}}
     if "bfloat16" in candidates:
         fast = copy.deepcopy(model)
         _bfloat16_linears(fast)
@@ -174,13 +181,14 @@ def _measure(model, candidates: list[str]) -> dict:
             low = fast.encode(SAMPLE, normalize_embeddings=True, show_progress_bar=False)
         exact = model.encode(SAMPLE, normalize_embeddings=True, show_progress_bar=False)
         if float(np.min(np.sum(exact * low, axis=1))) >= MIN_COSINE:
-            rates["bfloat16"] = round(_rate(fast, bfloat16=True, threads=cpu_count(), texts=SAMPLE), 1)
-        del fast
+            runs["bfloat16"] = {"model": fast, "bfloat16": True, "threads": cpu_count()}
+    rates = _fastest(runs, SAMPLE, rounds=3)
     precision = max(rates, key=rates.get)
-    queries = {
-        threads: _rate(model, bfloat16=False, threads=threads, texts=SAMPLE[:1], rounds=10)
-        for threads in sorted({1, cpu_count()})
-    }
+    queries = _fastest(
+        {threads: {"model": model, "bfloat16": False, "threads": threads} for threads in sorted({1, cpu_count()})},
+        SAMPLE[:1],
+        rounds=10,
+    )
     # More threads per query only for a clear gain: each request thread would start a team of its own.
     wide = max(queries)
     query_threads = wide if queries[wide] > MORE_THREADS_GAIN * queries[1] else 1

@@ -33,6 +33,7 @@ from prompt_forge.prompts.errors import (
     PromptNotRetriableError,
 )
 from prompt_forge.search.base import SearchUnavailableError
+from prompt_forge.usage.ledger import QuotaUnavailableError
 from prompt_forge.usage.quota import QuotaExceededError
 
 logger = logging.getLogger(__name__)
@@ -226,6 +227,18 @@ def _over_quota(exc: QuotaExceededError) -> ErrorReply:
     )
 
 
+def _quota_unavailable(exc: QuotaUnavailableError) -> ErrorReply:
+    retry_after = {"Retry-After": str(exc.retry_after)}
+    return ErrorReply(
+        status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        body={"error": str(exc)},
+        headers=retry_after,
+        openai={"message": str(exc), "type": "server_error", "code": "server_busy"},
+        openai_headers=retry_after,
+        socket={"type": "error", "error": str(exc), "retry_after": exc.retry_after},
+    )
+
+
 def _database_unavailable(exc: DatabaseError) -> ErrorReply:
     logger.error("database error: %s", exc)
     return ErrorReply(
@@ -239,6 +252,7 @@ _TABLE: list[tuple[type[Exception], Callable[..., ErrorReply]]] = [
     (MissingScopeError, _missing_scope),
     (UnknownModelError, _unknown_model),
     (QuotaExceededError, _over_quota),
+    (QuotaUnavailableError, _quota_unavailable),
     (KeysForbiddenError, _keys_forbidden),
     (TooManyKeysError, _too_many_keys),
     (PromptTooLongError, _too_long),

@@ -25,6 +25,7 @@ from prompt_forge.prompts.errors import InvalidRequestError, PromptDeletedError,
 from prompt_forge.prompts.pipeline import StreamDelta, StreamDone, StreamStarted
 from prompt_forge.prompts.services import prompt_create, prompt_stream
 from prompt_forge.prompts.throttles import prompt_throttle_wait
+from prompt_forge.usage.ledger import QuotaUnavailableError
 from prompt_forge.usage.quota import QuotaExceededError
 
 from . import responses
@@ -92,6 +93,7 @@ async def chat_completions(request):
         InvalidRequestError,
         MissingScopeError,
         QuotaExceededError,
+        QuotaUnavailableError,
     ) as exc:
         return OpenAIError.from_exception(exc).response()
     # An extension field: the conversation the turn was stored in (OpenAI's clients ignore it).

@@ -101,10 +101,18 @@ def parse_line(number: int, raw: str) -> ImportRecord:
     )
 
 
+def imported_keys(*, user_id: int, keys: set[str]):
+    """Which of `keys` this user has imported already. The query names the unique index's condition
+    (a non-empty key) and asks for no order, so the database reads that index alone (SQLite otherwise
+    walked the user's rows through prompt_user_recent for every batch)."""
+    found = Prompt.objects.filter(user_id=user_id, import_key__in=keys).exclude(import_key="").order_by()
+    return found.values_list("import_key", flat=True)
+
+
 def new_records(*, user_id: int, records: list[ImportRecord]) -> list[ImportRecord]:
     """The records not imported before (nor repeated earlier in the same batch)."""
     keys = {record.key for record in records}
-    seen = set(Prompt.objects.filter(user_id=user_id, import_key__in=keys).values_list("import_key", flat=True))
+    seen = set(imported_keys(user_id=user_id, keys=keys))
     fresh = []
     for record in records:
         if record.key not in seen:

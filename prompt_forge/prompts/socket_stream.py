@@ -11,6 +11,7 @@ from prompt_forge.ai.admission import GenerationBusyError, PromptTooLongError
 from prompt_forge.ai.base import SamplingParams
 from prompt_forge.common.thread_bridge import stream_in_thread
 from prompt_forge.edge.errors import reply_for
+from prompt_forge.usage.ledger import QuotaUnavailableError
 from prompt_forge.usage.quota import QuotaExceededError
 
 from .errors import PromptDeletedError, PromptFailedError
@@ -39,7 +40,14 @@ async def stream_payloads(*, user_id: int, text: str, **options) -> AsyncIterato
         events = stream_in_thread(lambda: prompt_stream(user_id=user_id, text=text, **options))
         async for event in events:
             yield event_payload(event)
-    except (PromptFailedError, GenerationBusyError, PromptTooLongError, PromptDeletedError, QuotaExceededError) as exc:
+    except (
+        PromptFailedError,
+        GenerationBusyError,
+        PromptTooLongError,
+        PromptDeletedError,
+        QuotaExceededError,
+        QuotaUnavailableError,
+    ) as exc:
         yield reply_for(exc).socket
 
 

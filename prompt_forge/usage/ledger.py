@@ -6,6 +6,7 @@ A reservation is admitted while each budget still has tokens left (used < limit)
 counted never pass a budget by more than one request's reservation, whatever the concurrency.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -16,6 +17,19 @@ from django.db.models import F
 
 from .budgets import Budget
 from .models import TokenCounter
+
+logger = logging.getLogger(__name__)
+
+
+class QuotaUnavailableError(Exception):
+    """The counters cannot be reached (Redis down): a request with a budget is refused (503), never let
+    through unchecked."""
+
+    retry_after = 5
+
+    def __init__(self) -> None:
+        super().__init__("token budgets cannot be checked right now; retry shortly")
+
 
 # KEYS: the counters; ARGV: the tokens, then each budget's limit, then each counter's lifetime (s).
 # Returns 0 when reserved, else the 1-based index of the first spent budget and its count.
@@ -44,23 +58,31 @@ def _is_redis() -> bool:
     return isinstance(caches["default"], RedisCache)
 
 
-def reserve(budgets: list[Budget], tokens: int) -> Refusal | None:
+def reserve(*, budgets: list[Budget], tokens: int) -> Refusal | None:
     """Add `tokens` to every budget's counter, unless one is spent: then change nothing, return why."""
     if not budgets:
         return None
-    return _reserve_redis(budgets, tokens) if _is_redis() else _reserve_db(budgets, tokens)
+    if not _is_redis():
+        return _reserve_db(budgets, tokens)
+    try:
+        return _reserve_redis(budgets, tokens)
+    except Exception as exc:  # noqa: BLE001 - redis-py's errors: the counters are unreachable
+        logger.exception("token budget counters unavailable")
+        raise QuotaUnavailableError() from exc
 
 
-def adjust(budgets: list[Budget], delta: int) -> None:
+def adjust(*, budgets: list[Budget], delta: int) -> None:
     """Add `delta` (negative: give back the unused part of a reservation) to every budget's counter."""
     if not budgets or not delta:
         return
     if _is_redis():
-        client = _client()
-        pipe = client.pipeline()
-        for budget in budgets:
-            pipe.incrby(_key(budget), delta)
-        pipe.execute()
+        try:
+            pipe = _client().pipeline()
+            for budget in budgets:
+                pipe.incrby(_key(budget), delta)
+            pipe.execute()
+        except Exception:  # noqa: BLE001 - an answered request is not failed for its bookkeeping
+            logger.exception("could not settle %d tokens in the budget counters", delta)
         return
     for budget in budgets:
         TokenCounter.objects.filter(subject=budget.subject, period=budget.period, starts=budget.starts).update(
@@ -68,7 +90,7 @@ def adjust(budgets: list[Budget], delta: int) -> None:
         )
 
 
-def used(budget: Budget) -> int:
+def used(*, budget: Budget) -> int:
     if _is_redis():
         return int(_client().get(_key(budget)) or 0)
     row = TokenCounter.objects.filter(subject=budget.subject, period=budget.period, starts=budget.starts).first()
@@ -76,6 +98,7 @@ def used(budget: Budget) -> int:
 
 
 def _client():
+    # Django's RedisCache keeps its redis-py client behind `_cache`; the script needs the client itself.
     return caches["default"]._cache.get_client(write=True)
 
 

@@ -49,7 +49,7 @@ class Spending:
         if self.settled:
             return
         self.settled = True
-        ledger.adjust(self._budgets, max(0, tokens) - self._reserved)
+        ledger.adjust(budgets=self._budgets, delta=max(0, tokens) - self._reserved)
         QUOTA_TOKENS.labels(model=model or self._model, outcome=outcome).inc(max(0, tokens))
 
 
@@ -57,7 +57,7 @@ class Spending:
 def reserve(*, user_id: int, key_id: int | None, tokens: int, model: str):
     """Reserve `tokens` in every budget of this user and key (QuotaExceededError when one is spent)."""
     budgets = budgets_for(user_id=user_id, key_id=key_id, now=datetime.now(UTC))
-    refusal = ledger.reserve(budgets, tokens)
+    refusal = ledger.reserve(budgets=budgets, tokens=tokens)
     if refusal is not None:
         QUOTA_TOKENS.labels(model=model, outcome="refused").inc(tokens)
         raise QuotaExceededError(refusal.budget, refusal.used)
@@ -67,4 +67,4 @@ def reserve(*, user_id: int, key_id: int | None, tokens: int, model: str):
     finally:
         if not spending.settled:
             spending.settled = True
-            ledger.adjust(budgets, -tokens)
+            ledger.adjust(budgets=budgets, delta=-tokens)

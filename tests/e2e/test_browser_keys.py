@@ -48,6 +48,7 @@ def test_keys_usage_and_model_picker(fake_server, chromium):
     keys = page.locator("section.keys")
     keys.get_by_label("Name").fill("notebook")
     keys.get_by_label("Send prompts").check()
+    keys.get_by_label("Daily token budget").fill("5000")
     keys.get_by_role("button", name="Create key").click()
     secret = keys.get_by_label("The new API key")
     expect(secret).to_be_visible()
@@ -56,6 +57,7 @@ def test_keys_usage_and_model_picker(fake_server, chromium):
     expect(keys.locator(".key")).to_have_count(1)
     expect(keys.locator(".key")).to_contain_text("notebook")
     expect(keys.locator(".key")).to_contain_text("never used")
+    expect(keys.locator(".key")).to_contain_text("5000 tokens a day")
     program = httpx.Client(base_url=fake_server.url, headers={"Authorization": f"Bearer {key}"}, timeout=60)
     chat = {"model": "smol", "messages": [{"role": "user", "content": "Hello from a script"}]}
     assert program.post("/v1/chat/completions", json=chat).status_code == 200

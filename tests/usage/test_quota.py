@@ -20,7 +20,7 @@ RESERVED = 7 + 8
 
 def spent(user, key_id=None) -> dict:
     budgets = budgets_for(user_id=user.pk, key_id=key_id, now=datetime.now(UTC))
-    return {(b.subject.split(":")[0], b.period): ledger.used(b) for b in budgets}
+    return {(b.subject.split(":")[0], b.period): ledger.used(budget=b) for b in budgets}
 
 
 def stored_tokens(user) -> int:

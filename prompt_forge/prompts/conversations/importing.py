@@ -82,7 +82,8 @@ def import_records(
             report.bad.append({"index": index, "title": title if isinstance(title, str) else None, "error": str(exc)})
             progress(1)
             continue
-        if Conversation.objects.filter(user_id=user_id, import_key=parsed.key).exists():
+        # exclude(import_key=""): the unique index's own condition, so the check reads that index alone.
+        if Conversation.objects.filter(user_id=user_id, import_key=parsed.key).exclude(import_key="").exists():
             report.skipped += 1
         else:
             try:

@@ -8,6 +8,7 @@ export function setupKeys({ announce }) {
   const form = byId("key-form");
   const name = byId("key-name");
   const expires = byId("key-expires");
+  const daily = byId("key-daily");
   const error = byId("key-error");
   const created = byId("key-created");
   const list = byId("key-list");
@@ -22,6 +23,7 @@ export function setupKeys({ announce }) {
     const items = keys.data.map((key) => {
       const used = key.last_used_at ? `last used ${formatWhen(key.last_used_at)}` : "never used";
       const until = key.expires_at ? ` · expires ${formatWhen(key.expires_at)}` : "";
+      const budget = key.quota_tokens_per_day ? ` · ${key.quota_tokens_per_day} tokens a day` : "";
       const revoke = el("button", {
         type: "button",
         class: "secondary",
@@ -39,7 +41,7 @@ export function setupKeys({ announce }) {
         {},
         el("strong", { text: key.name }),
         el("span", { class: "muted", text: ` ${key.prefix}… · ${key.scopes.join(", ")}` }),
-        el("p", { class: "hint", text: `created ${formatWhen(key.created_at)} · ${used}${until}` }),
+        el("p", { class: "hint", text: `created ${formatWhen(key.created_at)} · ${used}${until}${budget}` }),
       );
       return el("li", { class: "key", "data-key-id": String(key.id) }, about, revoke);
     });
@@ -85,6 +87,7 @@ export function setupKeys({ announce }) {
     if (!body.name) return say(error, "Give the key a name.");
     if (!body.scopes.length) return say(error, "Choose at least one scope.");
     if (expires.value) body.expires_in_days = Number(expires.value);
+    if (daily.value) body.quota_tokens_per_day = Number(daily.value);
     const result = await api("/api/keys", { method: "POST", body });
     if (!result.ok) return say(error, describeError(result));
     form.reset();

@@ -89,6 +89,12 @@ def key_revoke(*, user_id: int, key_id: int) -> bool:
     return bool(ApiKey.objects.filter(_active(), user_id=user_id, pk=key_id).update(revoked_at=timezone.now()))
 
 
+def key_is_active(*, key_id: int) -> bool:
+    """Whether the key still authenticates (not revoked, not expired): long-lived sockets ask again."""
+    now = timezone.now()
+    return ApiKey.objects.filter(_active(), Q(expires_at__isnull=True) | Q(expires_at__gt=now), pk=key_id).exists()
+
+
 def key_for_secret(secret: str) -> ApiKey | None:
     """The active, unexpired key with this secret (its user loaded), or None. Records its use."""
     now = timezone.now()

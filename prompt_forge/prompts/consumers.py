@@ -9,9 +9,11 @@ import logging
 import time
 
 from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from prompt_forge.accounts.api_keys import key_is_active
 from prompt_forge.accounts.middleware import authenticate_token
 from prompt_forge.accounts.scopes import PROMPTS_WRITE, MissingScopeError, key_id_of, require_scope
 from prompt_forge.ai.base import SamplingParams
@@ -144,6 +146,8 @@ class PromptConsumer(AsyncWebsocketConsumer):
             self._log_refused("a prompt is already streaming on this socket")
             await self.send_json(error_message("a prompt is already streaming on this socket"))
             return
+        if not await self._key_still_valid():
+            return
         fields = {name: message[name] for name in SOCKET_PROMPT_FIELDS if name in message}
         try:
             require_scope(self.identity, PROMPTS_WRITE)
@@ -182,6 +186,16 @@ class PromptConsumer(AsyncWebsocketConsumer):
         except Exception:  # noqa: BLE001 - a task's error would otherwise vanish unseen and unanswered
             logger.exception("websocket prompt failed (user_id=%s)", self.user.pk)
             await self.send_json(error_message("the prompt could not be answered"))
+
+    async def _key_still_valid(self) -> bool:
+        """A socket opened with an API key that has been revoked since is closed at its next prompt."""
+        key_id = key_id_of(self.identity)
+        if key_id is None or await database_sync_to_async(key_is_active)(key_id=key_id):
+            return True
+        self._log_refused("API key revoked")
+        await self.send_json(error_message("API key is invalid, expired or revoked"))
+        await self.close(code=CLOSE_UNAUTHENTICATED)
+        return False
 
     def _log_refused(self, reason: str) -> None:
         user_id = self.user.pk if self.user is not None else "-"

@@ -146,3 +146,11 @@ async def test_websocket_auth_message_takes_a_key_and_honours_its_scopes(make_us
     refused = await socket.receive_json_from()
     assert refused["type"] == "error" and refused["required_scope"] == "prompts:write"
     await socket.disconnect()
+    # A socket opened with a key that is revoked afterwards is closed at its next prompt.
+    socket = WebsocketCommunicator(app(), f"/ws/prompts/?token={writer}")
+    await socket.connect()
+    assert await socket.receive_json_from() == CONNECTED
+    await sync_to_async(ApiKey.objects.filter(revoked_at__isnull=True).update)(revoked_at="2026-01-01T00:00:00Z")
+    await socket.send_json_to({"type": "prompt", "prompt": "still?"})
+    assert (await socket.receive_json_from())["error"] == "API key is invalid, expired or revoked"
+    assert (await socket.receive_output())["type"] == "websocket.close"

@@ -68,6 +68,9 @@ class EngineDriver:
             if self._closing or not self._pipeline.has_non_finished_requests():
                 continue
             others = bool(self._handles)
+            # step() holds the GIL for its whole length (the binding does not release it): let the
+            # requesters waiting on it take the tokens of the last step first.
+            time.sleep(0)
             started = time.perf_counter()
             try:
                 self._pipeline.step()

@@ -41,6 +41,7 @@ def save_pending(
     with transaction.atomic():
         prompt = turns.create_turn(user_id=user_id, text=text, placement=placement, status=Prompt.Status.PENDING)
         PromptMetadata.objects.create(prompt=prompt, sent_via_websocket=send_via_websocket, extra_info=source)
+        changes.record_words(user_id, [prompt.pk], [changes.Document(text)])  # searchable while pending
     return prompt
 
 
@@ -73,7 +74,8 @@ def mark_failed(prompt: Prompt, reason: str, *, partial_response: str = "") -> N
     """Keep the prompt, and any part of the answer already shown, with status failed and the reason."""
     with transaction.atomic():
         info = extra_info(prompt)
-        Prompt.objects.filter(pk=prompt.pk).update(status=Prompt.Status.FAILED, response=partial_response)
+        if Prompt.objects.filter(pk=prompt.pk).update(status=Prompt.Status.FAILED, response=partial_response):
+            changes.record_words(prompt.user_id, [prompt.pk], [changes.Document(prompt.text, partial_response)])
         PromptMetadata.objects.filter(prompt=prompt).update(
             extra_info={**info, "status": Prompt.Status.FAILED, "error": reason}
         )

@@ -51,6 +51,6 @@ class EmbeddingStore:
         return {prompt_id: bytes(vector) for prompt_id, vector in rows}
 
     def documents(self, user_id: int) -> Iterator[tuple[int, Document]]:
-        rows = Prompt.objects.filter(user_id=user_id, embedding__isnull=False).order_by("pk")
+        rows = Prompt.objects.filter(user_id=user_id).order_by("pk")
         for prompt_id, text, response in rows.values_list("pk", "text", "response").iterator(chunk_size=2000):
             yield prompt_id, Document(text, response)

@@ -89,7 +89,7 @@ class VectorStore(Protocol):
         ...
 
     def documents(self, user_id: int) -> Iterator[tuple[int, Document]]:
-        """The words of each of the user's indexed (answered and embedded) turns, by id."""
+        """The words of each of the user's turns (prompt and answer so far), by id."""
         ...
 
 

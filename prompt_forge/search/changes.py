@@ -15,7 +15,7 @@ from .base import Document
 from .models import IndexChange
 from .registry import ANSWER, PROMPT, all_indexes, get_index, get_store
 
-__all__ = ["Document", "rebuild_keywords", "record_removals", "record_upserts"]
+__all__ = ["Document", "rebuild_keywords", "record_removals", "record_upserts", "record_words"]
 
 
 def record_upserts(
@@ -41,6 +41,13 @@ def record_upserts(
         )
     if documents is not None:
         keyword_index.write(user_id=user_id, ids=ids, documents=documents)
+
+
+def record_words(user_id: int, ids: Sequence[int], documents: Sequence[Document]) -> None:
+    """These turns of the user, not embedded (yet), now read `documents`: searchable by their words
+    (a pending prompt, a failed one with the part of its answer already shown)."""
+    if ids:
+        keyword_index.write(user_id=user_id, ids=list(ids), documents=documents)
 
 
 def rebuild_keywords(user_id: int) -> int:

@@ -1,6 +1,6 @@
-"""The keyword index: search's copy of each answered prompt's words, and the database's full-text index on it.
+"""The keyword index: search's copy of each prompt's words and its answer's, and the database's full-text index on it.
 
-SQLite: an FTS5 table over it; PostgreSQL: a tsvector column with a GIN index. Prompts answered before
+SQLite: an FTS5 table over it; PostgreSQL: a tsvector column with a GIN index. Prompts saved before
 this migration are copied in and indexed here.
 """
 
@@ -13,11 +13,10 @@ def forwards(apps, schema_editor):
     connection = schema_editor.connection
     keyword_index.ensure_schema(connection)
     prompts = apps.get_model("prompts", "Prompt")._meta.db_table
-    embeddings = apps.get_model("prompts", "PromptEmbedding")._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO search_keyworddocument (prompt_id, user_id, prompt, answer) "
-            f"SELECT p.id, p.user_id, p.text, p.response FROM {prompts} AS p JOIN {embeddings} AS e ON e.prompt_id = p.id"
+            f"SELECT p.id, p.user_id, p.text, p.response FROM {prompts} AS p"
         )
     keyword_index.rebuild_engine(connection)
 

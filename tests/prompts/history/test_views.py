@@ -175,3 +175,21 @@ def test_a_filter_keeping_one_percent_still_returns_k_hits(make_user, client_for
         hits = search(client, q="gardening tomatoes", mode=mode, model="rare-model", k=10)
         assert len(hits) == 10, mode
         assert {hit["metadata"]["model_used"] for hit in hits} == {"rare-model"}
+
+
+def test_failed_turns_are_found_by_their_words_and_the_status_filter(make_user, client_for):
+    from tests.fakes import FakeGenerator
+
+    user = make_user()
+    client = client_for(user)
+    answered = add(user, "sourdough starter feeding")
+    FakeGenerator.fail_with = "model crashed"
+    failed = client.post("/prompts/", {"prompt": "sourdough crumb too dense"}, format="json")
+    FakeGenerator.fail_with = None
+    assert failed.status_code >= 500
+    failed_id = client.get("/prompts/").json()["results"][0]["id"]
+    assert failed_id != answered
+    hits = search(client, q="sourdough", mode="keyword")
+    assert {hit["id"] for hit in hits} == {answered, failed_id}
+    assert [hit["id"] for hit in search(client, q="sourdough", status="failed")] == [failed_id]
+    assert [hit["id"] for hit in search(client, q="sourdough", status="completed")] == [answered]

@@ -66,7 +66,16 @@ def _response(serializer, description: str) -> OpenApiResponse:
     return OpenApiResponse(response=serializer, description=description)
 
 
-UNAUTHENTICATED = {401: _response(DetailSerializer, "Missing, invalid or expired access token.")}
+class ForbiddenSerializer(serializers.Serializer):
+    error = serializers.CharField()
+    required_scope = serializers.CharField(required=False, help_text="The scope the API key lacks.")
+
+
+# Every authenticated endpoint: a missing or bad credential, or an API key without the scope it needs.
+UNAUTHENTICATED = {
+    401: _response(DetailSerializer, "Missing, invalid, expired or revoked access token or API key."),
+    403: _response(ForbiddenSerializer, "An API key without the scope this endpoint needs (named)."),
+}
 TOO_LARGE = {413: _response(ErrorSerializer, "Request body larger than MAX_REQUEST_BYTES.")}
 UNSUPPORTED_MEDIA = {415: _response(DetailSerializer, "The body is not application/json.")}
 THROTTLED = {429: _response(DetailSerializer, "Rate limit reached; see the Retry-After header.")}

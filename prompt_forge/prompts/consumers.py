@@ -47,6 +47,7 @@ SOCKET_PROMPT_FIELDS = (
     *("template", "version", "label", "variables"),
     "model",
 )
+FINAL_MESSAGE_TYPES = {"prompt.done", "prompt.failed", "error"}
 AUTH_HINT = 'authenticate first: send {"type": "auth", "token": "<access token>"}'
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ class PromptConsumer(AsyncWebsocketConsumer):
     group_name: str | None = None
     closer: asyncio.Task | None = None  # closes the socket when the token expires (or auth never came)
     stream_task: asyncio.Task | None = None
+    streaming = False  # until the stream's last message is sent, not until its task has wound down
 
     async def connect(self) -> None:
         self.rate = new_rate_limit()
@@ -142,7 +144,7 @@ class PromptConsumer(AsyncWebsocketConsumer):
         self.closer = asyncio.create_task(close_later())
 
     async def _submit(self, message: dict) -> None:
-        if self.stream_task is not None and not self.stream_task.done():
+        if self.streaming:
             self._log_refused("a prompt is already streaming on this socket")
             await self.send_json(error_message("a prompt is already streaming on this socket"))
             return
@@ -175,6 +177,7 @@ class PromptConsumer(AsyncWebsocketConsumer):
             return
         turn["template"] = body.template
         turn["key_id"] = key_id_of(self.identity)
+        self.streaming = True
         self.stream_task = asyncio.create_task(self._stream(body.text, body.params, turn))
 
     async def _stream(self, text: str, params: SamplingParams, turn: dict) -> None:
@@ -182,10 +185,16 @@ class PromptConsumer(AsyncWebsocketConsumer):
         stream = stream_payloads(user_id=self.user.pk, text=text, params=params, source=source, **turn)
         try:
             async for payload in stream:
+                if payload.get("type") in FINAL_MESSAGE_TYPES:
+                    # A client may send its next prompt the moment it reads this message.
+                    self.streaming = False
                 await self.send_json(payload)
         except Exception:  # noqa: BLE001 - a task's error would otherwise vanish unseen and unanswered
             logger.exception("websocket prompt failed (user_id=%s)", self.user.pk)
+            self.streaming = False
             await self.send_json(error_message("the prompt could not be answered"))
+        finally:
+            self.streaming = False
 
     async def _key_still_valid(self) -> bool:
         """A socket opened with an API key that has been revoked since is closed at its next prompt."""

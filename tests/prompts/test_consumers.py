@@ -186,6 +186,18 @@ async def test_full_generation_queue_refuses_with_retry_after(make_user, setting
     await socket.disconnect()
 
 
+async def test_next_prompt_sent_the_moment_the_answer_is_done_is_accepted(make_user):
+    """A client that sends its next prompt as soon as it reads "prompt.done" is never told that a
+    prompt is still streaming."""
+    socket = await open_socket(await sync_to_async(make_user)())
+    for text in ("first question", "second question", "third question"):
+        await socket.send_json_to({"type": "prompt", "prompt": text})
+        events, done = await collect_stream(socket)
+        assert events[0]["type"] == "prompt.started" and done["type"] == "prompt.done", (events, done)
+        assert done["prompt"] == text
+    await socket.disconnect()
+
+
 async def test_client_leaving_mid_stream_cancels_and_keeps_the_partial_answer(make_user):
     FakeGenerator.piece_delay_s = 0.2
     socket = await open_socket(await sync_to_async(make_user)())

@@ -62,10 +62,10 @@ def test_search_highlights_filters_by_tag_and_opens_the_turn(fake_server, browse
     expect(hits).to_have_count(1)
     expect(hits.first.locator(".prompt-text")).to_have_text("Plan a walking trip in the Scottish highlands")
     page.get_by_label("With tag").select_option("")
-    page.get_by_label("From").fill("2999-01-01")
+    page.get_by_label("From", exact=True).fill("2999-01-01")
     search(page, "answer")
     expect(page.locator("#search-results")).to_contain_text("Nothing in your history matches")
-    page.get_by_label("From").fill("")
+    page.get_by_label("From", exact=True).fill("")
 
     # A hit opens its conversation at that turn: the first turn, in view and focused.
     search(page, "E1107-KX")

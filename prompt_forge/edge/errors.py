@@ -93,7 +93,7 @@ def _busy(exc: GenerationBusyError) -> ErrorReply:
     )
 
 
-def _invalid(exc: InvalidRequestError) -> ErrorReply:
+def _invalid(exc: InvalidRequestError | InvalidTemplateError) -> ErrorReply:
     return ErrorReply(
         status=status.HTTP_400_BAD_REQUEST,
         body={"error": str(exc)},
@@ -138,15 +138,6 @@ def _template_not_found(exc: TemplateNotFoundError) -> ErrorReply:
         status=status.HTTP_404_NOT_FOUND,
         body={"detail": str(exc)},
         openai={"message": str(exc), "type": "invalid_request_error", "param": exc.param, "code": "prompt_not_found"},
-        socket={"type": "error", "error": str(exc)},
-    )
-
-
-def _invalid_template(exc: InvalidTemplateError) -> ErrorReply:
-    return ErrorReply(
-        status=status.HTTP_400_BAD_REQUEST,
-        body={"error": str(exc)},
-        openai={"message": str(exc), "type": "invalid_request_error", "param": exc.param},
         socket={"type": "error", "error": str(exc)},
     )
 
@@ -258,7 +249,7 @@ _TABLE: list[tuple[type[Exception], Callable[..., ErrorReply]]] = [
     (PromptTooLongError, _too_long),
     (ConversationNotFoundError, _conversation_not_found),
     (TemplateNotFoundError, _template_not_found),
-    (InvalidTemplateError, _invalid_template),
+    (InvalidTemplateError, _invalid),
     (TemplateConflictError, _template_conflict),
     (PromptNotRetriableError, _not_retriable),
     (PromptDeletedError, _deleted),

@@ -32,7 +32,6 @@ def _alone(generator, question: str, limit: int) -> Generation:
 
 
 def test_answers_the_capital_of_france(generator):
-    # Room for the longer wording of float32 kernels (CPUs without bfloat16): it ends on its own.
     answer = _alone(generator, "What is the capital of France?", 24)
     assert "Paris" in answer.text
     assert answer.finish_reason == "stop"

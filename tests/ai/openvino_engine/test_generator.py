@@ -30,7 +30,7 @@ def _alone(generator, question: str, limit: int) -> Generation:
 
 
 def test_answers_the_capital_of_france(generator):
-    answer = _alone(generator, "What is the capital of France?", 12)
+    answer = _alone(generator, "What is the capital of France?", 24)
     assert "Paris" in answer.text
     assert answer.finish_reason == "stop"
     assert answer.params["engine"] == {"backend": "openvino", "max_batch": MAX_BATCH}

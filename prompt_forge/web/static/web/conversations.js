@@ -2,6 +2,7 @@
 // rename, archive and delete (asked in place) each conversation.
 
 import { api, describeError } from "./api.js";
+import { confirmDeleteInPlace } from "./confirm.js";
 import { byId, el, formatWhen, say } from "./dom.js";
 
 const LIMIT = 50;
@@ -90,36 +91,17 @@ export function setupConversations({ onOpen, onNew, onDeleted, announce }) {
   }
 
   function confirmDelete(row, item) {
-    const actions = row.querySelector(".actions");
-    const original = [...actions.childNodes];
-    const cancel = () => {
-      actions.replaceChildren(...original);
-      actions.querySelector("button.danger").focus();
-    };
-    const confirm = el("button", {
-      type: "button",
-      class: "danger",
-      text: "Yes, delete",
-      onclick: async () => {
-        confirm.disabled = true;
-        const result = await api(`/conversations/${item.id}/`, { method: "DELETE" });
-        if (!result.ok && result.status !== 404) {
-          say(error, describeError(result));
-          cancel();
-          return;
-        }
+    confirmDeleteInPlace(row, {
+      question: "Delete this conversation and all its turns?",
+      url: `/conversations/${item.id}/`,
+      error,
+      deleted: async () => {
         announce("Conversation deleted.");
         await load();
         onDeleted(item.id);
         heading.focus();
       },
     });
-    actions.replaceChildren(
-      el("span", { class: "confirm-text", text: "Delete this conversation and all its turns?" }),
-      confirm,
-      el("button", { type: "button", class: "secondary", text: "Cancel", onclick: cancel }),
-    );
-    confirm.focus();
   }
 
   byId("conversation-search-form").addEventListener("submit", (event) => {

@@ -1,6 +1,7 @@
 // The user's history, newest first, a page at a time; each entry can be searched from or deleted.
 
 import { api, describeError } from "./api.js";
+import { confirmDeleteInPlace } from "./confirm.js";
 import { byId, el, holdButton, say } from "./dom.js";
 import { promptCard } from "./render.js";
 
@@ -75,38 +76,18 @@ export function setupHistory({ onFindSimilar, onDeleted, onOpenConversation, ann
     fresh.querySelector("button").focus();
   }
 
-  // Ask in place rather than in a pop-up: keyboard focus stays on the entry.
   function confirmDelete(card, prompt) {
-    const actions = card.querySelector(".actions");
-    const original = [...actions.childNodes];
-    const cancel = () => {
-      actions.replaceChildren(...original);
-      actions.querySelector("button.danger").focus();
-    };
-    const confirm = el("button", {
-      type: "button",
-      class: "danger",
-      text: "Yes, delete",
-      onclick: async () => {
-        confirm.disabled = true;
-        const result = await api(`/prompts/${prompt.id}/`, { method: "DELETE" });
-        if (!result.ok && result.status !== 404) {
-          say(error, describeError(result));
-          cancel();
-          return;
-        }
+    confirmDeleteInPlace(card, {
+      question: "Delete this prompt for good?",
+      url: `/prompts/${prompt.id}/`,
+      error,
+      deleted: async () => {
         announce("Prompt deleted.");
         await load();
         onDeleted(prompt.id);
         heading.focus();
       },
     });
-    actions.replaceChildren(
-      el("span", { class: "confirm-text", text: "Delete this prompt for good?" }),
-      confirm,
-      el("button", { type: "button", class: "secondary", text: "Cancel", onclick: cancel }),
-    );
-    confirm.focus();
   }
 
   newer.addEventListener("click", () => load(Math.max(0, offset - PAGE_SIZE)).then(() => heading.focus()));

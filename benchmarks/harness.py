@@ -14,9 +14,16 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free port: from BENCHMARK_PORTS (e.g. "8610-8619") when set, so several people can share a machine."""
+    first, _, last = os.environ.get("BENCHMARK_PORTS", "0").partition("-")
+    for port in range(int(first), int(last or first) + 1):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise RuntimeError(f"no free port in BENCHMARK_PORTS={os.environ['BENCHMARK_PORTS']}")
 
 
 def base_env(data_dir: Path, **extra: str) -> dict[str, str]:

@@ -62,7 +62,7 @@ class FaissVectorIndex:
         source: VectorSource,
         model_name: str,
         snapshot_every: int = 1000,
-        threads: int = 1,
+        threads: int | str = 1,
         approximate_from: int = 50_000,
         probe_fraction: float = 0.1,
     ) -> None:
@@ -77,9 +77,13 @@ class FaissVectorIndex:
         self._users: dict[int, _UserIndex] = {}
         self._loading: dict[int, threading.Lock] = {}
         self._lock = threading.Lock()  # guards the two dicts only
-        if threads > 0:
+        if threads == "auto":  # measured once on this machine (faiss_threads.py)
+            from .faiss_threads import measured_threads
+
+            threads = measured_threads(dimensions=dimensions, vectors=approximate_from)
+        if int(threads) > 0:
             # OpenMP threads spin while waiting; on a busy small machine one thread per search is faster.
-            faiss.omp_set_num_threads(threads)
+            faiss.omp_set_num_threads(int(threads))
 
     # -- VectorIndex ---------------------------------------------------------------------------
     def write(self, *, user_id: int, ids: Sequence[int], vectors: np.ndarray) -> None:

@@ -1,14 +1,14 @@
-"""The real embedder (all-MiniLM-L6-v2 from the bundled package) in each EMBEDDING_PRECISION.
+"""The real embedder (all-MiniLM-L6-v2 from the bundled package) in each explicit EMBEDDING_PRECISION.
 
-Each model is loaded once for this module.
+Each model is loaded once for this module. The OpenVINO runtime has its own module
+(test_openvino_embedder.py), and `auto` too (test_embedding_tuning.py).
 """
 
 import numpy as np
 import pytest
 
-from prompt_forge.ai import tuning
 from prompt_forge.ai.base import ModelError
-from prompt_forge.ai.sentence_embedder import SentenceTransformerEmbedder, native_bfloat16
+from prompt_forge.ai.sentence_embedder import SentenceTransformerEmbedder
 
 TEXTS = [
     "How do I bake sourdough bread at home?",
@@ -45,6 +45,17 @@ def test_a_query_alone_gets_the_vector_it_gets_in_a_batch(float32):
     assert np.linalg.norm(alone) == pytest.approx(1.0, abs=1e-5)
 
 
+def test_a_few_texts_together_get_the_vectors_they_get_alone(float32):
+    # Up to QUERY_TEXTS texts take the query path, padded to the longest of them.
+    together = float32.embed(TEXTS[:3])
+    for row, text in enumerate(TEXTS[:3]):
+        assert float(together[row] @ float32.embed([text])[0]) > 0.99999
+
+
+def test_no_texts_give_no_vectors(float32):
+    assert float32.embed([]).shape == (0, 384)
+
+
 def test_int8_vectors_have_a_name_of_their_own(float32, bfloat16, int8):
     assert float32.model_name == bfloat16.model_name == "all-MiniLM-L6-v2"
     assert int8.model_name == "all-MiniLM-L6-v2+int8"  # stored vectors of the two models never mix
@@ -56,24 +67,6 @@ def test_bfloat16_vectors_are_float32_vectors_to_five_decimals(float32, bfloat16
         exact, fast = float32.embed(texts), bfloat16.embed(texts)
         assert np.min(np.sum(exact * fast, axis=1)) > 0.9999
         assert fast.dtype == np.float32 and np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-5)
-
-
-def test_auto_measures_the_fastest_accurate_precision_once_and_says_so(settings, tmp_path, caplog):
-    settings.MODEL_CACHE_DIR = tmp_path
-    with caplog.at_level("INFO"):
-        auto = SentenceTransformerEmbedder("all-MiniLM-L6-v2", precision="auto")
-    measured = tuning._read()["embedding:all-MiniLM-L6-v2"]
-    assert measured["cpu"] == tuning.cpu_signature()
-    rates = measured["result"]["texts_per_s"]
-    assert set(rates) <= {"float32", "bfloat16"} and ("bfloat16" in rates) <= native_bfloat16()
-    assert auto.precision == max(rates, key=rates.get) == measured["result"]["precision"]
-    assert auto.model_name == "all-MiniLM-L6-v2"  # either choice keeps the model's name
-    assert any("EMBEDDING_PRECISION=auto: " + auto.precision in record.message for record in caplog.records)
-    # The next start reads the cache instead of measuring again.
-    (tmp_path / "tuning.json").write_text(
-        (tmp_path / "tuning.json").read_text().replace(f'"precision": "{auto.precision}"', '"precision": "float32"')
-    )
-    assert SentenceTransformerEmbedder("all-MiniLM-L6-v2", precision="auto").precision == "float32"
 
 
 def test_int8_vectors_stay_close_to_float32(float32, int8):
@@ -97,5 +90,5 @@ def test_int8_gives_a_text_the_same_vector_alone_or_batched(int8):
 
 
 def test_an_unknown_precision_is_refused():
-    with pytest.raises(ModelError, match="EMBEDDING_PRECISION must be one of auto, float32, bfloat16, int8"):
+    with pytest.raises(ModelError, match="EMBEDDING_PRECISION must be one of auto, float32, bfloat16, openvino, int8"):
         SentenceTransformerEmbedder("all-MiniLM-L6-v2", precision="int4")

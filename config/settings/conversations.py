@@ -2,9 +2,9 @@
 
 from .env import env_float, env_int, env_str
 
-# After a conversation's first answer the model writes its title (in the background), unless this is
-# off or the model is busy, fails or takes longer than CONVERSATION_TITLE_TIMEOUT_S: then the title
-# stays the first prompt's first words.
+# After a conversation's first answer the model writes its title (in the background, once no answer
+# has been generating for a second), unless this is off, the model stays busy for a minute, fails or
+# takes longer than CONVERSATION_TITLE_TIMEOUT_S: then the title stays the first prompt's first words.
 CONVERSATION_MODEL_TITLES = env_str("CONVERSATION_MODEL_TITLES", "true").lower() in {"1", "true", "yes", "on"}
 CONVERSATION_TITLE_TIMEOUT_S = env_float("CONVERSATION_TITLE_TIMEOUT_S", 10.0)
 # POST /conversations/import: the largest export file accepted (bytes).

@@ -4,6 +4,7 @@ the model writes. A title the owner set is never overwritten."""
 import logging
 import re
 import threading
+import time
 
 from django.conf import settings
 from django.db import connections
@@ -23,6 +24,12 @@ TITLE_INSTRUCTION = (
     'Summarize the topic of this message in a title of 3 to 6 words. Do not answer it.\n\nMessage: "{text}"\n\nTitle:'
 )
 TITLE_TOKENS = 20
+# Answers first: a title is written once no answer has been generating for IDLE_BEFORE_TITLE_S (so a
+# burst of new conversations is answered before any of them is named, instead of sharing the engine
+# with their titles), and given up after TITLE_WAIT_S of a busy server (the first words stay).
+IDLE_BEFORE_TITLE_S = 1.0
+TITLE_WAIT_S = 60.0
+_POLL_S = 0.1
 _PREFIX = re.compile(r"^(title\s*:\s*)", re.IGNORECASE)
 
 
@@ -47,8 +54,9 @@ def clean_title(raw: str) -> str:
 def model_title(text: str) -> str:
     """A title the model writes for a conversation starting with `text`; "" when it cannot."""
     messages = [{"role": "user", "content": TITLE_INSTRUCTION.format(text=text[:1000])}]
-    if generation_slots.in_use_for(default_model().name) >= settings.GENERATION_QUEUE_SIZE:
-        return ""  # a full server answers prompts; this conversation keeps its first words
+    if not wait_until_idle(default_model().name, idle_s=IDLE_BEFORE_TITLE_S, give_up_s=TITLE_WAIT_S):
+        logger.info("no model title (the server stayed busy; keeping the first words)")
+        return ""
     try:
         generation = generate_within(
             get_generator(),
@@ -60,6 +68,21 @@ def model_title(text: str) -> str:
         logger.info("no model title (keeping the first words): %s", exc)
         return ""
     return clean_title(generation.text)
+
+
+def wait_until_idle(model: str, *, idle_s: float, give_up_s: float) -> bool:
+    """True once no answer of `model` has been generating for `idle_s` seconds; False after `give_up_s`."""
+    deadline = time.monotonic() + give_up_s
+    idle_since = None
+    while (now := time.monotonic()) < deadline:
+        if generation_slots.in_use_for(model):
+            idle_since = None
+        elif idle_since is None:
+            idle_since = now
+        elif now - idle_since >= idle_s:
+            return True
+        time.sleep(_POLL_S)
+    return False
 
 
 def write_model_title(conversation_id: int, text: str) -> bool:

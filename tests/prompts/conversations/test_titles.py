@@ -1,9 +1,11 @@
 """Titles: the first words at once, then a short one the model writes, never over the owner's."""
 
+import threading
 import time
 
 import pytest
 
+from prompt_forge.ai.admission import generation_slots
 from prompt_forge.ai.base import Generation
 from prompt_forge.prompts.conversations import titles
 from prompt_forge.prompts.conversations.models import Conversation
@@ -74,3 +76,25 @@ def test_after_the_first_answer_the_title_is_written_in_the_background(make_user
             break
         time.sleep(0.05)
     assert title == "Zorblax Introduces Himself"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_title_waits_until_no_answer_is_being_generated(make_user, title_writer, monkeypatch):
+    monkeypatch.setattr(titles, "IDLE_BEFORE_TITLE_S", 0.3)
+    conversation = Conversation.objects.create(user=make_user(), title="Hi, my name is Zorblax.")
+    model = titles.default_model().name
+    written = threading.Event()
+    with generation_slots.slot(model):  # another user's answer is being generated
+        writer = threading.Thread(target=lambda: titles.write_model_title(conversation.pk, "Hi") and written.set())
+        writer.start()
+        assert not written.wait(1.0), "the title took the engine while an answer was generating"
+    assert written.wait(5)
+    writer.join()
+    conversation.refresh_from_db()
+    assert conversation.title == "Zorblax Introduces Himself"
+
+
+def test_a_server_that_stays_busy_keeps_the_first_words(title_writer, monkeypatch):
+    monkeypatch.setattr(titles, "TITLE_WAIT_S", 0.5)
+    with generation_slots.slot(titles.default_model().name):
+        assert titles.model_title("Hi, my name is Zorblax.") == ""

@@ -8,7 +8,8 @@ For each chunk size (a fresh engine each): a short question's latency alone (med
 question sent while a long prompt (GENERATION_MAX_PROMPT_TOKENS tokens by default, a new one each run
 so no cache helps it) is being read, and the ratio of the two (target: at most 2x). Also the long
 prompt's own time to its first token, and the RSS of this process and the engine process together
-before the first long prompt and a second after the last (memory must come back to where it was).
+before the first long prompt and once the engine has settled after the last (a second, plus the time to
+hand a grown KV cache to a fresh engine process when one is due): memory must come back to where it was.
 """
 
 import argparse
@@ -70,7 +71,8 @@ def measure(chunk: int, long_tokens: int, runs: int) -> dict:
         reading.join()
         if not still_reading:
             print(f"  run {run}: the long prompt was read before the short answer ended", flush=True)
-    time.sleep(1)  # the engine gives memory back once it is idle
+    time.sleep(1)  # the engine gives memory back once it is idle...
+    generator.engine.wait_settled(timeout_s=120)  # ...and hands a grown cache to a fresh process
     rss_after = rss()
     generator.engine.close()
     return {
@@ -81,6 +83,7 @@ def measure(chunk: int, long_tokens: int, runs: int) -> dict:
         "long_first_token_s": statistics.median(long_first_token),
         "rss_before_mb": rss_before,
         "rss_after_mb": rss_after,
+        "replacements": generator.engine.replacements,
     }
 
 
@@ -106,7 +109,8 @@ def main() -> None:
         r = measure(chunk, long_tokens, runs)
         print(
             f"| {chunk} | {r['short_alone_s']:.3f} | {r['short_beside_long_s']:.3f} | {r['ratio']:.2f}x | "
-            f"{r['long_first_token_s']:.2f} | {r['rss_before_mb']:.0f} / {r['rss_after_mb']:.0f} |",
+            f"{r['long_first_token_s']:.2f} | {r['rss_before_mb']:.0f} / {r['rss_after_mb']:.0f} "
+            f"({r['rss_after_mb'] / r['rss_before_mb'] - 1:+.1%}; engine processes replaced: {r['replacements']}) |",
             flush=True,
         )
 

@@ -1,8 +1,8 @@
 """Load the models in background threads when the server starts, so the first user doesn't wait.
 
-The embedder and the generator load side by side: building the generation pipeline (reading the GGUF
-file, compiling) runs in OpenVINO with the GIL released, while the embedder's imports run in Python, so
-a cached start takes the longer of the two rather than their sum.
+The embedder and the generator load side by side: the generation pipeline is built (the GGUF file
+read, compiled) in the engine process, while the embedder's imports run in this one, so a cached start
+takes the longer of the two rather than their sum.
 """
 
 import logging

@@ -7,9 +7,10 @@ the server process it stalled every other thread (HTTP, database, embeddings) fo
 Here it only holds this process's GIL. Messages (pickled, see process.py):
 
 - in: ("submit", id, prompt token ids, SamplingParams, max new tokens), ("cancel", id), ("close",);
-- out: ("ready", {"stop_token_ids": [...]}) or ("failed", reason) once the model is loaded, then
-  lists of (id, event): a token id, ("finished", reason) or ("error", message), one list per batch of
-  events (usually one step's tokens).
+- out: ("ready", {"stop_token_ids": [...], "resident_mb": ...}) or ("failed", reason) once the model
+  is loaded and has answered a first request, then lists of (id, event): a token id, ("finished",
+  reason) or ("error", message), one list per batch of events (usually one step's tokens); id 0 is
+  the engine's own: ("idle", MB of KV cache) each time it has finished every request.
 
 The process ends when the server process closes its end of the socket (or dies).
 """
@@ -24,11 +25,28 @@ from pathlib import Path
 
 from .driver import EngineDriver
 from .loading import EngineOptions, build_pipeline
-from .memory import MemoryReturner, malloc_trim
+from .memory import MemoryReturner, malloc_trim, resident_mb
 from .request import EngineRequest, Finished
 from .sampling import generation_config
 
 logger = logging.getLogger(__name__)
+
+IDLE_NOTICE = 0  # the request id of the engine's own messages
+
+
+class IdleNotice:
+    """When the engine has no request left: give memory back, and tell the server process how much the
+    KV cache holds (it may hand the engine to a fresh process, see process.py)."""
+
+    def __init__(self, pipeline, outbox: queue.SimpleQueue) -> None:
+        self._pipeline = pipeline
+        self._outbox = outbox
+        self._returner = MemoryReturner(trim=malloc_trim())
+
+    def engine_idle(self) -> None:
+        self._returner.engine_idle()
+        cache_mb = self._pipeline.get_metrics().kv_cache_size_in_bytes / 2**20
+        self._outbox.put((IDLE_NOTICE, ("idle", cache_mb)))
 
 
 class Forward:
@@ -66,8 +84,7 @@ def send_events(connection: Connection, outbox: queue.SimpleQueue) -> None:
             return  # the server process is gone
 
 
-def serve(connection: Connection, driver: EngineDriver, stop_token_ids: frozenset[int]) -> None:
-    outbox: queue.SimpleQueue = queue.SimpleQueue()
+def serve(connection: Connection, driver: EngineDriver, stop_token_ids: frozenset[int], outbox) -> None:
     requests: dict[int, EngineRequest] = {}
     sender = threading.Thread(target=send_events, args=(connection, outbox), name="engine-events", daemon=True)
     sender.start()
@@ -99,23 +116,34 @@ def serve(connection: Connection, driver: EngineDriver, stop_token_ids: frozense
         sender.join(timeout=5)
 
 
+def warm_up(pipeline) -> None:
+    """Answer a first request, so the first real one does not pay for compiling the first shapes."""
+    import openvino_genai
+
+    config = openvino_genai.GenerationConfig()
+    config.max_new_tokens = 2
+    pipeline.generate(["Hello"], [config])
+
+
 def main(fd: int, model_path: str, options: EngineOptions) -> None:
     connection = Connection(fd)
     try:
         pipeline = build_pipeline(Path(model_path), options)
         config = pipeline.get_config()
+        warm_up(pipeline)
     except Exception as exc:  # noqa: BLE001 - reported to the server process, which raises ModelError
         connection.send(("failed", str(exc)))
         return
     stop_token_ids = frozenset(config.stop_token_ids) | {config.eos_token_id}
+    outbox: queue.SimpleQueue = queue.SimpleQueue()
     driver = EngineDriver(
         pipeline,
         max_batch=options.max_batch,
         chunk_tokens=options.prefill_chunk_tokens,
-        memory=MemoryReturner(trim=malloc_trim()),
+        memory=IdleNotice(pipeline, outbox),
     )
-    connection.send(("ready", {"stop_token_ids": sorted(stop_token_ids)}))
-    serve(connection, driver, stop_token_ids)
+    connection.send(("ready", {"stop_token_ids": sorted(stop_token_ids), "resident_mb": resident_mb()}))
+    serve(connection, driver, stop_token_ids, outbox)
 
 
 if __name__ == "__main__":

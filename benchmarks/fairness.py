@@ -49,9 +49,13 @@ def timed(generator, prompt: str, params: SamplingParams) -> float:
 
 
 def measure(chunk: int, long_tokens: int, runs: int) -> dict:
+    from django.conf import settings
+
     from prompt_forge.ai.openvino_engine import OpenVINOGenerator
 
-    generator = OpenVINOGenerator(SMOLLM2_ID, max_new_tokens=128, prefill_chunk_tokens=chunk)
+    generator = OpenVINOGenerator(
+        SMOLLM2_ID, max_new_tokens=128, prefill_chunk_tokens=chunk, cache_gb=settings.GENERATION_CACHE_GB
+    )
     alone = statistics.median(timed(generator, SHORT, SHORT_PARAMS) for _ in range(max(3, runs)))
 
     def rss() -> float:  # this process and the engine's

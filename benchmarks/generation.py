@@ -2,9 +2,11 @@
 
     .venv/bin/python benchmarks/generation.py --quick      # smoke: 1 round, 32 tokens, 2 clients
     .venv/bin/python benchmarks/generation.py              # 3 alternating rounds, 128 tokens, 8 clients
+    .venv/bin/python benchmarks/generation.py --only-server --port 8000   # POST /prompts/ figures only
+    .venv/bin/python benchmarks/generation.py --skip-server --threads 1,2  # GENERATION_THREADS against 0
 
-- ours: the in-process generator every entry point uses (prompt_forge/ai/openvino_engine), through
-  the Generator interface: streaming, stop strings, one engine thread, 8 requests at once from threads;
+- ours: the generator every entry point uses (prompt_forge/ai/openvino_engine), through the Generator
+  interface: streaming, stop strings, the pipeline in its engine process, 8 requests at once from threads;
 - anchor: OpenVINO GenAI's ContinuousBatchingPipeline on the same GGUF file, driven by its own
   `generate()` (prompt strings in, a streamer for the first token), with the library's defaults;
 - POST /prompts/: ours behind a live server (uvicorn, the real models), one client, then 8 at once.
@@ -51,10 +53,10 @@ NEVER = ("<never-written-stop-string>",)
 class Ours:
     name = "ours"
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int = 0) -> None:
         from prompt_forge.ai.openvino_engine import OpenVINOGenerator
 
-        self.generator = OpenVINOGenerator(SMOLLM2_ID, max_new_tokens=1024)
+        self.generator = OpenVINOGenerator(SMOLLM2_ID, max_new_tokens=1024, threads=threads)
 
     def one(self, question: str, tokens: int, stop: tuple[str, ...] = NEVER) -> dict:
         started, first, final = time.perf_counter(), None, None
@@ -156,7 +158,8 @@ def through_the_server(tokens: int, clients: int, rounds: int, port: int | None 
 
 
 def measure_in_this_process(name: str, question: str, tokens: int, clients: int) -> dict:
-    engine = Ours() if name == "ours" else Anchor()
+    # "ours", "ours-threads-N" (GENERATION_THREADS=N) or "anchor"
+    engine = Anchor() if name == "anchor" else Ours(int(name.rsplit("-", 1)[1]) if "threads" in name else 0)
     engine.one("Hello", 4)  # warm-up
     single = engine.one(question, tokens)
     figures = {"decode": decode_rate(single), "ttft": short_ttft(engine, QUESTIONS[:3])}
@@ -183,7 +186,8 @@ def main() -> None:
     parser.add_argument("--skip-server", action="store_true", help="skip the POST /prompts/ figures")
     parser.add_argument("--only-server", action="store_true", help="only the POST /prompts/ figures")
     parser.add_argument("--port", type=int, help="the live server's port (default: any free one)")
-    parser.add_argument("--engine", choices=["ours", "anchor"], help=argparse.SUPPRESS)  # one measurement
+    parser.add_argument("--threads", help="compare our engine at these GENERATION_THREADS, e.g. 1,2 (0 added)")
+    parser.add_argument("--engine", help=argparse.SUPPRESS)  # one measurement: ours, ours-threads-N, anchor
     parser.add_argument("--question", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -194,32 +198,37 @@ def main() -> None:
     rounds, tokens, clients = (1, 32, 2) if args.quick else (args.rounds, args.tokens, args.clients)
     print(describe(), flush=True)
     print(f"{rounds} round(s), {tokens} greedy tokens, {clients} concurrent", flush=True)
-    if not args.only_server:
+    if args.threads:
+        counts = [int(n) for n in args.threads.split(",") if int(n) != 0] + [0]  # against OpenVINO's choice
+        compare_engines(rounds, tokens, clients, [f"ours-threads-{n}" for n in counts])
+    elif not args.only_server:
         compare_engines(rounds, tokens, clients)
     if not args.skip_server:
         server = through_the_server(tokens, clients, rounds, args.port)
         print(f"\nPOST /prompts/: {server['single']:.1f} tok/s single, {server['aggregate']:.1f} tok/s at {clients}")
 
 
-def compare_engines(rounds: int, tokens: int, clients: int) -> None:
-    names = ["ours", "anchor"]
+def compare_engines(rounds: int, tokens: int, clients: int, names: list[str] | None = None) -> None:
+    """Each engine in turn, every round in another order; medians and ratios to the last one named."""
+    names = names or ["ours", "anchor"]
     figures = {name: {"decode": [], "ttft": [], "aggregate": []} for name in names}
     for number in range(rounds):
-        for name in names if number % 2 == 0 else names[::-1]:  # alternate who goes first
+        for name in names[number % len(names) :] + names[: number % len(names)]:  # who goes first rotates
             result = measure_in_a_process(name, number % len(QUESTIONS), tokens, clients)
             for key, value in result.items():
                 figures[name][key].append(value)
             print(name, {k: round(v, 3) for k, v in result.items()}, flush=True)
     median = {name: {k: statistics.median(v) for k, v in f.items()} for name, f in figures.items()}
-    ours, anchor = median["ours"], median["anchor"]
+    reference = median[names[-1]]
     print(f"\n| engine | decode tok/s | first token ms | {clients} concurrent tok/s |")
     print("|---|---:|---:|---:|")
     for name, m in median.items():
         print(f"| {name} | {m['decode']:.1f} | {m['ttft'] * 1000:.0f} | {m['aggregate']:.1f} |")
-    print(
-        f"| ours / anchor | {ours['decode'] / anchor['decode']:.2f}x | {ours['ttft'] / anchor['ttft']:.2f}x | "
-        f"{ours['aggregate'] / anchor['aggregate']:.2f}x |"
-    )
+    for name, m in list(median.items())[:-1]:
+        print(
+            f"| {name} / {names[-1]} | {m['decode'] / reference['decode']:.2f}x | "
+            f"{m['ttft'] / reference['ttft']:.2f}x | {m['aggregate'] / reference['aggregate']:.2f}x |"
+        )
 
 
 if __name__ == "__main__":

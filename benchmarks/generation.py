@@ -198,18 +198,25 @@ def main() -> None:
     rounds, tokens, clients = (1, 32, 2) if args.quick else (args.rounds, args.tokens, args.clients)
     print(describe(), flush=True)
     print(f"{rounds} round(s), {tokens} greedy tokens, {clients} concurrent", flush=True)
-    if args.threads:
+    if args.threads:  # our engine only
         counts = [int(n) for n in args.threads.split(",") if int(n) != 0] + [0]  # against OpenVINO's choice
         compare_engines(rounds, tokens, clients, [f"ours-threads-{n}" for n in counts])
-    elif not args.only_server:
-        compare_engines(rounds, tokens, clients)
-    if not args.skip_server:
+    engines = None
+    if not args.threads and not args.only_server:
+        engines = compare_engines(rounds, tokens, clients)
+    if not args.skip_server and not args.threads:
         server = through_the_server(tokens, clients, rounds, args.port)
         print(f"\nPOST /prompts/: {server['single']:.1f} tok/s single, {server['aggregate']:.1f} tok/s at {clients}")
+        if engines:  # what the server keeps of the raw pipeline's speed, measured in this same run
+            anchor = engines["anchor"]
+            print(
+                f"POST /prompts/ / anchor: {server['single'] / anchor['decode']:.2f}x single, "
+                f"{server['aggregate'] / anchor['aggregate']:.2f}x at {clients}"
+            )
 
 
-def compare_engines(rounds: int, tokens: int, clients: int, names: list[str] | None = None) -> None:
-    """Each engine in turn, every round in another order; medians and ratios to the last one named."""
+def compare_engines(rounds: int, tokens: int, clients: int, names: list[str] | None = None) -> dict:
+    """Each engine in turn, every round in another order; print medians and ratios to the last one named."""
     names = names or ["ours", "anchor"]
     figures = {name: {"decode": [], "ttft": [], "aggregate": []} for name in names}
     for number in range(rounds):
@@ -229,6 +236,7 @@ def compare_engines(rounds: int, tokens: int, clients: int, names: list[str] | N
             f"| {name} / {names[-1]} | {m['decode'] / reference['decode']:.2f}x | "
             f"{m['ttft'] / reference['ttft']:.2f}x | {m['aggregate'] / reference['aggregate']:.2f}x |"
         )
+    return median
 
 
 if __name__ == "__main__":

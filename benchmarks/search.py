@@ -244,11 +244,15 @@ def main() -> None:
 
     from prompt_forge.ai.registry import get_embedder
     from prompt_forge.prompts.models import PromptEmbedding
+    from prompt_forge.search.registry import all_indexes
 
     def log(message: str) -> None:
         print(message, flush=True)
 
     embedder = get_embedder()
+    # First-start measurements (EMBEDDING_PRECISION and FAISS_THREADS auto, cached in tuning.json) are
+    # taken here, before anything is timed, as a server takes them at its first start.
+    all_indexes()
     texts, vectors = corpus.embedded(max(sizes), embedder, real=args.real_embeddings)
     query_vectors = embedder.embed(QUERIES)
     log(f"corpus: {len(texts)} prompts, {min(args.real_embeddings, len(texts))} embedded with {embedder.model_name}")

@@ -7,8 +7,8 @@
 For each chunk size (a fresh engine each): a short question's latency alone (median), then the same
 question sent while a long prompt (GENERATION_MAX_PROMPT_TOKENS tokens by default, a new one each run
 so no cache helps it) is being read, and the ratio of the two (target: at most 2x). Also the long
-prompt's own time to its first token, and this process's RSS before the first long prompt and after
-the last (the KV cache is bounded: memory must come back to where it was).
+prompt's own time to its first token, and the RSS of this process and the engine process together
+before the first long prompt and a second after the last (memory must come back to where it was).
 """
 
 import argparse
@@ -52,7 +52,11 @@ def measure(chunk: int, long_tokens: int, runs: int) -> dict:
 
     generator = OpenVINOGenerator(SMOLLM2_ID, max_new_tokens=128, prefill_chunk_tokens=chunk)
     alone = statistics.median(timed(generator, SHORT, SHORT_PARAMS) for _ in range(max(3, runs)))
-    rss_before = rss_mb()
+
+    def rss() -> float:  # this process and the engine's
+        return rss_mb() + rss_mb(generator.engine.pid)
+
+    rss_before = rss()
     beside, long_first_token = [], []
     for run in range(runs):
         prompt = long_prompt(generator, long_tokens, run)
@@ -66,7 +70,8 @@ def measure(chunk: int, long_tokens: int, runs: int) -> dict:
         reading.join()
         if not still_reading:
             print(f"  run {run}: the long prompt was read before the short answer ended", flush=True)
-    rss_after = rss_mb()
+    time.sleep(1)  # the engine gives memory back once it is idle
+    rss_after = rss()
     generator.engine.close()
     return {
         "chunk": chunk,

@@ -123,13 +123,16 @@ def short_ttft(engine, questions: list[str]) -> float:
     return statistics.median(engine.one(q, 8, stop=())["ttft"] for q in questions)
 
 
-def through_the_server(tokens: int, clients: int, rounds: int) -> dict:
+def through_the_server(tokens: int, clients: int, rounds: int, port: int | None = None) -> dict:
     """POST /prompts/ on a live server: single-client and `clients`-concurrent tokens/s (medians)."""
     from tests.e2e.conftest import ApiUser, LiveServer
 
     with tempfile.TemporaryDirectory() as tmp:
         env = {"GENERATION_MAX_NEW_TOKENS": str(tokens), "OMP_NUM_THREADS": "1"}
-        server = LiveServer(data_dir=Path(tmp), env_overrides=env).start()
+        server = LiveServer(data_dir=Path(tmp), env_overrides=env)
+        if port:
+            server.port, server.url = port, f"http://127.0.0.1:{port}"
+        server.start()
         try:
             user = ApiUser(server, "bench")
 
@@ -178,6 +181,8 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=128)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--skip-server", action="store_true", help="skip the POST /prompts/ figures")
+    parser.add_argument("--only-server", action="store_true", help="only the POST /prompts/ figures")
+    parser.add_argument("--port", type=int, help="the live server's port (default: any free one)")
     parser.add_argument("--engine", choices=["ours", "anchor"], help=argparse.SUPPRESS)  # one measurement
     parser.add_argument("--question", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -189,6 +194,14 @@ def main() -> None:
     rounds, tokens, clients = (1, 32, 2) if args.quick else (args.rounds, args.tokens, args.clients)
     print(describe(), flush=True)
     print(f"{rounds} round(s), {tokens} greedy tokens, {clients} concurrent", flush=True)
+    if not args.only_server:
+        compare_engines(rounds, tokens, clients)
+    if not args.skip_server:
+        server = through_the_server(tokens, clients, rounds, args.port)
+        print(f"\nPOST /prompts/: {server['single']:.1f} tok/s single, {server['aggregate']:.1f} tok/s at {clients}")
+
+
+def compare_engines(rounds: int, tokens: int, clients: int) -> None:
     names = ["ours", "anchor"]
     figures = {name: {"decode": [], "ttft": [], "aggregate": []} for name in names}
     for number in range(rounds):
@@ -207,9 +220,6 @@ def main() -> None:
         f"| ours / anchor | {ours['decode'] / anchor['decode']:.2f}x | {ours['ttft'] / anchor['ttft']:.2f}x | "
         f"{ours['aggregate'] / anchor['aggregate']:.2f}x |"
     )
-    if not args.skip_server:
-        server = through_the_server(tokens, clients, rounds)
-        print(f"\nPOST /prompts/: {server['single']:.1f} tok/s single, {server['aggregate']:.1f} tok/s at {clients}")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ def describe() -> str:
     return f"CPU: {cpu_model()}, {cpus} CPUs available; load average {os.getloadavg()[0]:.2f}"
 
 
-def rss_mb() -> float:
-    """This process's resident memory."""
-    with open("/proc/self/statm", encoding="utf-8") as statm:
+def rss_mb(pid: int | None = None) -> float:
+    """A process's resident memory (this one by default)."""
+    with open(f"/proc/{pid or 'self'}/statm", encoding="utf-8") as statm:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6

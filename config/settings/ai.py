@@ -18,8 +18,10 @@ GENERATION_MAX_NEW_TOKENS = env_int("GENERATION_MAX_NEW_TOKENS", 128)
 GENERATION_THREADS = env_int("GENERATION_THREADS", 0)  # 0: automatic (see README, Generation engine)
 # Engine only: sequences decoded together; more requests wait in the engine's queue.
 GENERATION_MAX_BATCH = env_int("GENERATION_MAX_BATCH", 8)
-# Engine only: the KV cache in whole gigabytes, allocated once, so memory stays bounded after long prompts.
-GENERATION_CACHE_GB = env_int("GENERATION_CACHE_GB", 1)
+# Engine only: 0 (default): the KV cache grows to what the running requests need (bounded by
+# GENERATION_MAX_BATCH requests of the model's context) and its memory is given back when the engine is
+# idle; N: a cache of N whole gigabytes, allocated once and kept.
+GENERATION_CACHE_GB = env_int("GENERATION_CACHE_GB", 0)
 # Engine only: a prompt longer than this is read in pieces of this many tokens (a multiple of 32), paced
 # so running requests keep decoding (prompt_forge/ai/openvino_engine/prefill.py): smaller is fairer.
 GENERATION_PREFILL_CHUNK_TOKENS = env_int("GENERATION_PREFILL_CHUNK_TOKENS", 128)

@@ -6,7 +6,8 @@ running request's next token into it and fills the rest of the step with prompt 
 `max_num_batched_tokens` a step). A prompt longer than one chunk is read piece by piece, paced so the
 other requests keep decoding (prefill.py). New tokens are handed to each requester's queue after the
 step. A request cancelled by its requester (client gone, stop string, deadline) is dropped before the
-next step, even halfway through reading its prompt, so a 504 stops the work within one step.
+next step, even halfway through reading its prompt, so a 504 stops the work within one step. When
+every request is done, the memory a long one left behind is given back (memory.py).
 """
 
 import atexit
@@ -20,6 +21,7 @@ from collections import deque
 import numpy as np
 
 from ..base import ModelError
+from .memory import MemoryReturner
 from .prefill import PrefillPacer
 from .request import EngineRequest, Finished
 
@@ -27,10 +29,11 @@ logger = logging.getLogger(__name__)
 
 
 class EngineDriver:
-    def __init__(self, pipeline, *, max_batch: int, chunk_tokens: int) -> None:
+    def __init__(self, pipeline, *, max_batch: int, chunk_tokens: int, memory: MemoryReturner | None = None) -> None:
         if max_batch < 1:
             raise ValueError("GENERATION_MAX_BATCH must be at least 1")
         self._pipeline = pipeline
+        self._memory = memory
         self.max_batch = max_batch
         self.chunk_tokens = chunk_tokens
         self._ids = itertools.count(1)
@@ -62,6 +65,8 @@ class EngineDriver:
     def _run(self) -> None:
         while not self._closing:
             busy = self.running > 0 or self._pipeline.has_non_finished_requests()
+            if not busy and self._memory is not None:
+                self._memory.engine_idle()  # gives back what a long request left behind
             self._admit(block=not busy)
             self._drop_cancelled()
             piece = self._feed_piece()

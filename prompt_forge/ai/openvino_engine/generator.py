@@ -5,10 +5,10 @@ from collections.abc import Iterator
 
 from ..base import Generation, ModelError, PromptInput, SamplingParams
 from ..token_text import IncrementalDecoder, StopStringFilter
-from .driver import EngineDriver
-from .loading import EngineOptions, build_pipeline, context_length, model_path
+from .loading import EngineOptions, context_length, model_path, validate
+from .process import EngineProcess
 from .request import EngineRequest, Finished
-from .sampling import describe, generation_config
+from .sampling import describe
 
 
 class PromptTooLongForModelError(ModelError):
@@ -23,7 +23,7 @@ class OpenVINOGenerator:
         max_new_tokens: int,
         threads: int = 0,
         max_batch: int = 8,
-        cache_gb: int = 1,
+        cache_gb: int = 0,
         prefill_chunk_tokens: int = 128,
         **_other_backends,  # options of the transformers and OpenAI backends
     ) -> None:
@@ -31,20 +31,18 @@ class OpenVINOGenerator:
         self.options = EngineOptions(
             threads=threads, max_batch=max_batch, cache_gb=cache_gb, prefill_chunk_tokens=prefill_chunk_tokens
         )
+        validate(self.options)
+        self.engine = EngineProcess(path, self.options)  # loads the model while this process loads the rest
         try:
-            pipeline = build_pipeline(path, self.options)
+            self._tokenizer = _tokenizer(path)
             self.context_length = context_length(path)
-        except ModelError:
-            raise
+            self.engine.wait_ready()
         except Exception as exc:  # noqa: BLE001 - any loader failure means the model is unavailable
+            self.engine.close()
             raise ModelError(f"could not load generation model {model_id!r}: {exc}") from exc
         self.model_name = model_id
         self.max_new_tokens = max_new_tokens
-        self._tokenizer = pipeline.get_tokenizer()
         self.uses_chat_template = bool(self._tokenizer.chat_template)
-        config = pipeline.get_config()
-        self._stop_token_ids = frozenset(config.stop_token_ids) | {config.eos_token_id}
-        self.engine = EngineDriver(pipeline, max_batch=max_batch, chunk_tokens=self.options.prefill_chunk_tokens)
         self.generate("Hello", params=SamplingParams(max_new_tokens=2))  # compiles the first shapes now
 
     def _encode(self, prompt: PromptInput) -> list[int]:
@@ -78,11 +76,7 @@ class OpenVINOGenerator:
                 f"the prompt takes {len(prompt_ids)} tokens; the model reads at most {self.context_length}"
             )
         limit = min(params.max_new_tokens or self.max_new_tokens, room)
-        request = EngineRequest(
-            prompt_ids=prompt_ids,
-            config=generation_config(params, max_new_tokens=limit),
-            stop_token_ids=self._stop_token_ids,
-        )
+        request = EngineRequest(prompt_ids=prompt_ids, config=None, stop_token_ids=frozenset())  # the engine's
         return GenerationStream(self, request, params, limit)
 
     def details(self, params: SamplingParams, limit: int) -> dict:
@@ -91,6 +85,12 @@ class OpenVINOGenerator:
             "chat_template": self.uses_chat_template,
             "engine": {"backend": "openvino", "max_batch": self.options.max_batch},
         }
+
+
+def _tokenizer(path):
+    import openvino_genai
+
+    return openvino_genai.Tokenizer(str(path))  # a GGUF file or a model folder, like the pipeline
 
 
 class GenerationStream:
@@ -118,7 +118,7 @@ class GenerationStream:
     @staticmethod
     def _run(generator: OpenVINOGenerator, request: EngineRequest, params: SamplingParams, limit: int):
         started = time.perf_counter()
-        generator.engine.submit(request)
+        generator.engine.submit(request, params=params, max_new_tokens=limit)
         decoder = IncrementalDecoder(generator.decode_tokens)
         text = StopStringFilter(params.stop)
         finish_reason = "stop"

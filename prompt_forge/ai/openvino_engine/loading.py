@@ -21,7 +21,7 @@ BLOCK_TOKENS = 32  # tokens per KV cache block of OpenVINO's CPU plugin
 class EngineOptions:
     threads: int = 0  # CPU threads of inference; 0: OpenVINO's choice (every core)
     max_batch: int = 8  # requests decoded together; more wait in the engine's queue
-    cache_gb: int = 1  # KV cache size, allocated once: memory stays bounded whatever the prompts
+    cache_gb: int = 0  # KV cache: 0 grows with the running requests (memory.py returns it); N: N GB held
     prefill_chunk_tokens: int = 128  # a long prompt is read this many tokens a piece (prefill.py)
 
 
@@ -56,20 +56,32 @@ def context_length(path: Path) -> int:
     return int(field.parts[field.data[0]][0]) if field else DEFAULT_CONTEXT
 
 
-def build_pipeline(path: Path, options: EngineOptions):
-    import openvino_genai
-
-    if options.cache_gb <= 0:
-        raise ModelError("GENERATION_CACHE_GB must be at least 1 (gigabytes: the cache is bounded)")
+def validate(options: EngineOptions) -> None:
+    """ModelError naming the setting when an option cannot work."""
+    if options.max_batch < 1:
+        raise ModelError("GENERATION_MAX_BATCH must be at least 1")
+    if options.cache_gb < 0:
+        raise ModelError(
+            "GENERATION_CACHE_GB must be 0 (the KV cache grows with the running requests, the default) "
+            "or a whole number of gigabytes allocated once"
+        )
     if options.prefill_chunk_tokens < BLOCK_TOKENS or options.prefill_chunk_tokens % BLOCK_TOKENS:
         # Pieces end on cache block boundaries, so the next piece finds every block of them cached.
         raise ModelError(f"GENERATION_PREFILL_CHUNK_TOKENS must be a multiple of {BLOCK_TOKENS}")
+
+
+def build_pipeline(path: Path, options: EngineOptions):
+    import openvino_genai
+
+    validate(options)
     scheduler = openvino_genai.SchedulerConfig()
     scheduler.dynamic_split_fuse = True  # chunked prefill, interleaved with the others' decoding
     # A step carries a piece of a long prompt beside every running request's next token.
     scheduler.max_num_batched_tokens = options.prefill_chunk_tokens + options.max_batch
     scheduler.max_num_seqs = options.max_batch
     scheduler.enable_prefix_caching = True  # conversations resend their history every turn
+    # 0: the cache grows to what the running requests need (at most GENERATION_MAX_BATCH requests of
+    # the model's context), its blocks reused before it grows; memory.py gives it back when idle.
     scheduler.cache_size = options.cache_gb
     properties = {"INFERENCE_NUM_THREADS": options.threads} if options.threads > 0 else {}
     return openvino_genai.ContinuousBatchingPipeline(str(path), scheduler, "CPU", properties)

@@ -2,6 +2,7 @@
 
 import queue
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -22,12 +23,17 @@ class EngineRequest:
     cancelled: threading.Event = field(default_factory=threading.Event)
     generated: int = 0
     prefilled: int = 0  # prompt tokens already read by the engine's pieces (see prefill.py)
+    on_cancel: Callable[[], None] | None = None  # tells an engine in another process (process.py)
 
     def cancel(self) -> None:
         """Drop this request at the engine's next step (its requester is gone, has enough, or timed out).
 
         Safe from any thread; the requester's stream ends with Finished("cancelled")."""
+        if self.cancelled.is_set():
+            return
         self.cancelled.set()
+        if self.on_cancel is not None:
+            self.on_cancel()
 
     def accept(self, token: int) -> None:
         """Hand one generated token to the requester (end-of-answer tokens are not part of the answer)."""

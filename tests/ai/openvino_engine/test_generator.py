@@ -2,6 +2,8 @@
 GGUF by OpenVINO GenAI): batched requests each answer their own question, streams never mix, a
 request whose client is gone or whose deadline passed frees its place, sampling parameters hold."""
 
+import os
+import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -159,3 +161,38 @@ def test_the_tiniest_top_p_keeps_the_most_likely_token(generator):
 def test_a_prompt_beyond_the_context_is_refused_before_it_runs(generator):
     with pytest.raises(ModelError, match="the model reads at most 8192"):
         generator.stream("word " * 9000)
+
+
+def _resident_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/statm", encoding="utf-8") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def test_memory_comes_back_after_a_long_prompt(generator):
+    engine = generator.engine
+    for _ in range(3):
+        _alone(generator, "What is the capital of France?", 12)
+    before = _resident_mb(engine.pid)
+    long_prompt = f"Summarise this ({time.time_ns()}). " + "The quick brown fox jumps over the lazy dog. " * 350
+    assert generator.generate(long_prompt, params=SamplingParams(max_new_tokens=1)).prompt_tokens > 3000
+    # Once idle, the engine process gives back what reading ~3,500 tokens took (the cache grew by ~50 MB).
+    assert wait_for(lambda: _resident_mb(engine.pid) < before * 1.1, timeout_s=10), (before, _resident_mb(engine.pid))
+
+
+def test_a_cache_size_below_zero_is_refused_by_name():
+    with pytest.raises(ModelError, match="GENERATION_CACHE_GB must be 0"):
+        OpenVINOGenerator(SMOLLM2_ID, max_new_tokens=8, cache_gb=-1)
+
+
+def test_when_the_engine_process_dies_its_requests_fail_and_the_next_one_starts_it_again(generator):
+    stream = generator.stream(
+        "Tell me a long story about a dragon.", params=SamplingParams(max_new_tokens=120, stop=NEVER)
+    )
+    next(stream)
+    old = generator.engine.pid
+    os.kill(old, signal.SIGKILL)
+    with pytest.raises(ModelError, match="the generation engine stopped"):
+        list(stream)
+    assert generator.engine.running == 0
+    assert "Paris" in _alone(generator, "What is the capital of France?", 12).text  # a new engine process
+    assert generator.engine.pid != old

@@ -347,7 +347,7 @@ def main() -> None:
         f"median of {args.import_rounds}); raw batch encode of the same texts (prompts and answers) "
         f"{encode_rate:.0f} prompts/s: import/encode {import_rate / encode_rate:.2f}x (target >= 0.9)"
     )
-    if args.quick:
+    if args.quick and args.mode == "similar":
         for r in results:
             log(f"similar p50 {r['p50_ms']:.1f} ms, GET /prompts/{{id}}/ p50 {r['floor_p50_ms']:.1f} ms: "
                 f"similar/floor {r['over_floor']:.2f}x (target <= 1.5) at {r['user_prompts']} prompts")  # fmt: skip

@@ -1,15 +1,18 @@
 """Bulk import of an existing history: one JSON object a line, embedded in batches.
 
 Each batch is written in one transaction (prompts, metadata, embeddings and the search change log
-together), so nothing is ever half-written. Every imported prompt carries a hash of its content:
-running the same import again adds nothing.
+together), so nothing is ever half-written; the next batch is embedded while the previous one is
+written (EmbeddingAhead), so an import runs at about the embedder's own batch rate. Every imported
+prompt carries a hash of its content: running the same import again adds nothing.
 """
 
 import hashlib
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import numpy as np
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -121,13 +124,73 @@ def new_records(*, user_id: int, records: list[ImportRecord]) -> list[ImportReco
     return fresh
 
 
+@dataclass(frozen=True)
+class EmbeddedBatch:
+    """New records with their prompt vectors (one matrix) and answer vectors (None: no answer text)."""
+
+    records: list[ImportRecord]
+    vectors: np.ndarray
+    answers: list
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def split(self) -> list["EmbeddedBatch"]:
+        """One batch per record, with its vectors (to store them one by one)."""
+        return [
+            EmbeddedBatch([record], self.vectors[row : row + 1], [self.answers[row]])
+            for row, record in enumerate(self.records)
+        ]
+
+
+def embed_records(records: list[ImportRecord], embedder: Embedder) -> EmbeddedBatch:
+    """The records' prompts and answers embedded, in one batch (the answers too, so /search/ finds a
+    turn by what it says). Outside any transaction: it takes time."""
+    if not records:
+        return EmbeddedBatch([], np.empty((0, 0), dtype=np.float32), [])
+    vectors, answers = embed_turns(embedder, [record.text for record in records], [r.response for r in records])
+    return EmbeddedBatch(records, vectors, answers)
+
+
 def import_batch(*, user_id: int, records: list[ImportRecord], embedder: Embedder, source: str) -> int:
     """Embed and store a batch of new records atomically; returns how many prompts were created."""
     records = new_records(user_id=user_id, records=records)
     if not records:
         return 0
-    # Outside the transaction: it takes time. The answers too, so /search/ finds a turn by what it says.
-    vectors, answers = embed_turns(embedder, [record.text for record in records], [r.response for r in records])
+    batch = embed_records(records, embedder)
+    return store_batch(user_id=user_id, batch=batch, model_name=embedder.model_name, source=source)
+
+
+class EmbeddingAhead:
+    """Embeds the next batch on a worker thread while the caller stores the previous one, so the model
+    computes (it releases the GIL) while the database writes, instead of each waiting for the other.
+
+    `submit` picks the records not imported before, nor submitted earlier in this run (the database
+    does not know those yet), and starts embedding them."""
+
+    def __init__(self, *, user_id: int, embedder: Embedder) -> None:
+        self._user_id = user_id
+        self._embedder = embedder
+        self._submitted: set[str] = set()
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-embedding")
+
+    def submit(self, records: list[ImportRecord]) -> Future:
+        fresh = [r for r in new_records(user_id=self._user_id, records=records) if r.key not in self._submitted]
+        self._submitted.update(record.key for record in fresh)
+        return self._worker.submit(embed_records, fresh, self._embedder)
+
+    def __enter__(self) -> "EmbeddingAhead":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._worker.shutdown(wait=True, cancel_futures=True)
+
+
+def store_batch(*, user_id: int, batch: EmbeddedBatch, model_name: str, source: str) -> int:
+    """Store embedded records atomically; returns how many prompts were created."""
+    records, vectors, answers = batch.records, batch.vectors, batch.answers
+    if not records:
+        return 0
     now = timezone.now()
     with transaction.atomic():
         prompts = Prompt.objects.bulk_create(
@@ -154,7 +217,7 @@ def import_batch(*, user_id: int, records: list[ImportRecord], embedder: Embedde
             PromptEmbedding(
                 prompt=prompt,
                 user_id=user_id,
-                model_name=embedder.model_name,
+                model_name=model_name,
                 vector=PromptEmbedding.encode(vector),
                 answer_vector=PromptEmbedding.encode_optional(answer),
             )

@@ -20,11 +20,14 @@ logger = logging.getLogger(__name__)
 
 ROUNDS = 15
 MORE_THREADS_GAIN = 1.2
+_said: list[bool] = []
 
 
 def measured_threads(*, dimensions: int, vectors: int) -> int:
     result = tuning.measured(f"faiss-threads:{dimensions}x{vectors}", lambda: measure(dimensions, vectors))
-    logger.info("FAISS_THREADS=auto: %d (measured: %s ms a search)", result["threads"], result["search_ms"])
+    if not _said:  # every index (prompts', answers') asks; the log says it once
+        _said.append(True)
+        logger.info("FAISS_THREADS=auto: %d (measured: %s ms a search)", result["threads"], result["search_ms"])
     return int(result["threads"])
 
 

@@ -5,9 +5,11 @@ result. It needs no score calibration between bm25 / ts_rank_cd and cosine simil
 found by both rankings rises above one found by either alone.
 """
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import numpy as np
 from django.db.models import QuerySet
 
 from prompt_forge.ai.registry import get_embedder
@@ -16,6 +18,9 @@ from . import keyword_index
 from .registry import ANSWER, PROMPT, get_index
 
 RRF_K = 60
+# Queries are embedded here while the request's thread asks the database for the words' ranking and
+# the filters' candidates: both wait outside the GIL (the model's runtime, SQLite or the network).
+_embedding = ThreadPoolExecutor(max_workers=4, thread_name_prefix="query-embedding")
 
 
 class Mode(StrEnum):
@@ -47,10 +52,15 @@ def fuse(rankings: list[list[int]]) -> dict[int, float]:
     return scores
 
 
-def _semantic(*, user_id: int, query: str, depth: int, allowed: list[int] | None) -> list[tuple[int, float, tuple]]:
+def _embed(query: str) -> np.ndarray:
+    return get_embedder().embed([query])[0]
+
+
+def _semantic(
+    *, user_id: int, vector: np.ndarray, depth: int, allowed: list[int] | None
+) -> list[tuple[int, float, tuple]]:
     """(prompt id, cosine, which vector), best first: a turn is as close as the nearer of its prompt's
     vector and its answer's."""
-    vector = get_embedder().embed([query])[0]
     best: dict[int, float] = {}
     fields: dict[int, tuple[str, ...]] = {}
     for kind in (PROMPT, ANSWER):
@@ -65,6 +75,7 @@ def search(*, user_id: int, query: str, mode: Mode, k: int, candidates: QuerySet
     """The user's k best turns for `query`. `candidates`: a query of the prompt ids allowed (filters);
     the hits are the k best among them whenever k of them match."""
     depth = depth_for(k)
+    vector: Future | None = _embedding.submit(_embed, query) if mode != Mode.KEYWORD else None
     allowed = None
     if candidates is not None and mode != Mode.KEYWORD:
         allowed = list(candidates)
@@ -75,7 +86,9 @@ def search(*, user_id: int, query: str, mode: Mode, k: int, candidates: QuerySet
         if mode != Mode.SEMANTIC
         else []
     )
-    semantic = _semantic(user_id=user_id, query=query, depth=depth, allowed=allowed) if mode != Mode.KEYWORD else []
+    semantic = (
+        _semantic(user_id=user_id, vector=vector.result(), depth=depth, allowed=allowed) if vector is not None else []
+    )
     semantic_ids = [prompt_id for prompt_id, _score, _fields in semantic]
     scores = fuse([keyword, semantic_ids])
     keyword_ranks = {prompt_id: rank for rank, prompt_id in enumerate(keyword, start=1)}

@@ -181,9 +181,11 @@ def test_a_one_percent_filter_still_returns_k_hits_on_pgvector_and_faiss(servers
             hits = search(server, dave, q="bread baking", mode=mode, model="rare-model", k=10)
             assert len(hits) == 10, (server, mode)
             assert {hit["metadata"]["model_used"] for hit in hits} == {"rare-model"}
-    assert [h["id"] for h in search(with_pgvector, dave, q="bread", mode="semantic", model="rare-model", k=20)] == [
-        h["id"] for h in search(with_faiss, dave, q="bread", mode="semantic", model="rare-model", k=20)
-    ]
+    on_pgvector, on_faiss = (search(s, dave, q="bread", mode="semantic", model="rare-model", k=20) for s in servers)
+    # The same turns, equally close. Turns that differ by a note number only are equally close to a few
+    # millionths, so they may come in either order: each server embeds the query itself.
+    assert {h["id"] for h in on_pgvector} == {h["id"] for h in on_faiss}
+    assert [h["similarity"] for h in on_pgvector] == pytest.approx([h["similarity"] for h in on_faiss], abs=2e-4)
 
 
 def test_search_finds_codes_and_answers_on_postgresql(servers, database):

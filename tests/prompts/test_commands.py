@@ -74,6 +74,33 @@ def test_a_line_repeated_in_the_next_batch_is_imported_once(make_user, tmp_path)
     assert sorted(Prompt.objects.values_list("text", flat=True)) == sorted(line["prompt"] for line in GOOD)
 
 
+def test_the_next_batch_is_embedded_while_the_previous_one_is_stored(make_user, tmp_path, monkeypatch):
+    import threading
+
+    from prompt_forge.prompts.management.commands import import_prompts
+
+    make_user("alice")
+    second_embedding_started = threading.Event()
+    stored_while_embedding = []
+    real_embed, real_store = FakeEmbedder.embed, import_prompts.store_batch
+
+    def embed(self, texts):
+        if any(text == GOOD[2]["prompt"] for text in texts):
+            second_embedding_started.set()
+        return real_embed(self, texts)
+
+    def store(*, batch, **kwargs):
+        if batch.records[0].text == GOOD[0]["prompt"]:
+            stored_while_embedding.append(second_embedding_started.wait(timeout=10))
+        return real_store(batch=batch, **kwargs)
+
+    monkeypatch.setattr(FakeEmbedder, "embed", embed)
+    monkeypatch.setattr(import_prompts, "store_batch", store)
+    out, _ = run("import_prompts", str(write_lines(tmp_path / "h.jsonl", GOOD)), user="alice", batch_size=2)
+    assert stored_while_embedding == [True]  # the first batch's write did not hold up the second's embedding
+    assert "imported 3 prompts for alice" in out
+
+
 def test_import_writes_whole_batches_or_nothing(make_user, tmp_path, monkeypatch):
     alice = make_user("alice")
     source = write_lines(tmp_path / "history.jsonl", GOOD)
@@ -167,14 +194,14 @@ def test_a_line_the_database_refuses_is_reported_and_its_batch_still_imported(ma
     from prompt_forge.prompts.management.commands import import_prompts
 
     alice = make_user("alice")
-    real_import_batch = import_prompts.import_batch
+    real_store_batch = import_prompts.store_batch
 
-    def refusing(*, records, **kwargs):
-        if any(record.text == "poison" for record in records):
+    def refusing(*, batch, **kwargs):
+        if any(record.text == "poison" for record in batch.records):
             raise DataError("value out of range")
-        return real_import_batch(records=records, **kwargs)
+        return real_store_batch(batch=batch, **kwargs)
 
-    monkeypatch.setattr(import_prompts, "import_batch", refusing)
+    monkeypatch.setattr(import_prompts, "store_batch", refusing)
     source = write_lines(tmp_path / "h.jsonl", [GOOD[0], {"prompt": "poison", "response": "r"}, GOOD[1], GOOD[2]])
     out, err = run("import_prompts", str(source), user="alice", batch_size=3)
     assert "imported 3 prompts for alice (0 already imported, 1 bad lines skipped)" in out

@@ -193,3 +193,29 @@ def test_failed_turns_are_found_by_their_words_and_the_status_filter(make_user, 
     assert {hit["id"] for hit in hits} == {answered, failed_id}
     assert [hit["id"] for hit in search(client, q="sourdough", status="failed")] == [failed_id]
     assert [hit["id"] for hit in search(client, q="sourdough", status="completed")] == [answered]
+
+
+def test_the_query_is_embedded_while_the_database_ranks_its_words(history, client_for, monkeypatch):
+    import threading
+
+    from prompt_forge.search import hybrid, keyword_index
+    from tests.fakes import FakeEmbedder
+
+    embedding_started = threading.Event()
+    keywords_saw_embedding = []
+    real_embed, real_keywords = FakeEmbedder.embed, keyword_index.search
+
+    def embed(self, texts):
+        embedding_started.set()
+        return real_embed(self, texts)
+
+    def keywords(**kwargs):
+        keywords_saw_embedding.append(embedding_started.wait(timeout=10))
+        return real_keywords(**kwargs)
+
+    monkeypatch.setattr(FakeEmbedder, "embed", embed)
+    monkeypatch.setattr(hybrid.keyword_index, "search", keywords)
+    user, ids = history
+    hits = search(client_for(user), q="error E1107-KX", mode="hybrid")
+    assert keywords_saw_embedding == [True]  # one did not wait for the other
+    assert hits[0]["id"] == ids[TOPICS[1]]

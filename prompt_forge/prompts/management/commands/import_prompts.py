@@ -11,7 +11,14 @@ from django.db import DatabaseError
 from tqdm import tqdm
 
 from prompt_forge.ai.registry import get_embedder
-from prompt_forge.prompts.importing import BadLineError, ImportRecord, import_batch, parse_line
+from prompt_forge.prompts.importing import (
+    BadLineError,
+    EmbeddedBatch,
+    EmbeddingAhead,
+    ImportRecord,
+    parse_line,
+    store_batch,
+)
 
 
 class Command(BaseCommand):
@@ -38,14 +45,15 @@ class Command(BaseCommand):
         batch: list[ImportRecord] = []
         progress = tqdm(total=len(lines), unit="line", file=sys.stderr, disable=verbosity == 0, desc="importing")
 
-        def store(records: list[ImportRecord]) -> None:
+        def store(records: list[ImportRecord], embedded: EmbeddedBatch) -> None:
             nonlocal created, skipped, bad
             try:
-                added = import_batch(user_id=owner.pk, records=records, embedder=embedder, source=str(file))
+                added = store_batch(user_id=owner.pk, batch=embedded, model_name=embedder.model_name, source=str(file))
             except (DatabaseError, ValueError) as exc:
-                if len(records) > 1:  # one line the database refuses: find it, keep the others
-                    for record in records:
-                        store([record])
+                if len(embedded) > 1:  # one line the database refuses: find it, keep the others
+                    skipped += len(records) - len(embedded)
+                    for one in embedded.split():
+                        store(one.records, one)
                     return
                 bad += 1
                 self.stderr.write(f"line {records[0].line}: skipped: the database refused it ({exc})")
@@ -53,32 +61,45 @@ class Command(BaseCommand):
             created += added
             skipped += len(records) - added
 
-        def flush() -> None:
-            store(list(batch))
-            progress.update(len(batch))
-            batch.clear()
+        # The next batch embeds while the previous one is stored.
+        with EmbeddingAhead(user_id=owner.pk, embedder=embedder) as ahead:
+            waiting = None  # (records, their embedding under way)
 
-        for number, raw_bytes in enumerate(lines, start=1):
-            try:
-                raw = raw_bytes.decode("utf-8")
-                if not raw.strip():
+            def flush() -> None:
+                nonlocal waiting
+                submitted = (list(batch), ahead.submit(batch))
+                batch.clear()
+                store_waiting()
+                waiting = submitted
+
+            def store_waiting() -> None:
+                if waiting is not None:
+                    records, embedding = waiting
+                    store(records, embedding.result())  # an embedding failure stops the import here
+                    progress.update(len(records))
+
+            for number, raw_bytes in enumerate(lines, start=1):
+                try:
+                    raw = raw_bytes.decode("utf-8")
+                    if not raw.strip():
+                        progress.update(1)
+                        continue
+                    batch.append(parse_line(number, raw))
+                except UnicodeDecodeError:
+                    bad += 1
                     progress.update(1)
+                    self.stderr.write(f"line {number}: skipped: not UTF-8 text")
                     continue
-                batch.append(parse_line(number, raw))
-            except UnicodeDecodeError:
-                bad += 1
-                progress.update(1)
-                self.stderr.write(f"line {number}: skipped: not UTF-8 text")
-                continue
-            except BadLineError as exc:
-                bad += 1
-                progress.update(1)
-                self.stderr.write(f"line {number}: skipped: {exc}")
-                continue
-            if len(batch) >= batch_size:
+                except BadLineError as exc:
+                    bad += 1
+                    progress.update(1)
+                    self.stderr.write(f"line {number}: skipped: {exc}")
+                    continue
+                if len(batch) >= batch_size:
+                    flush()
+            if batch:
                 flush()
-        if batch:
-            flush()
+            store_waiting()
         progress.close()
         seconds = time.perf_counter() - started
         rate = f", {created / seconds:.0f} prompts/s" if created and seconds else ""

@@ -30,8 +30,7 @@ from pathlib import Path
 
 from ..base import ModelError, SamplingParams
 from .loading import EngineOptions
-from .request import EngineRequest, Finished
-from .worker import IDLE_NOTICE
+from .request import IDLE_NOTICE, EngineRequest, Finished
 
 logger = logging.getLogger(__name__)
 

@@ -5,6 +5,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+IDLE_NOTICE = 0  # the request id of the engine process's own messages (worker.py, process.py)
+
 
 @dataclass(frozen=True)
 class Finished:

@@ -18,6 +18,7 @@ The process ends when the server process closes its end of the socket (or dies).
 import json
 import logging
 import queue
+import signal
 import sys
 import threading
 from multiprocessing.connection import Connection
@@ -26,12 +27,10 @@ from pathlib import Path
 from .driver import EngineDriver
 from .loading import EngineOptions, build_pipeline
 from .memory import MemoryReturner, malloc_trim, resident_mb
-from .request import EngineRequest, Finished
+from .request import IDLE_NOTICE, EngineRequest, Finished
 from .sampling import generation_config
 
 logger = logging.getLogger(__name__)
-
-IDLE_NOTICE = 0  # the request id of the engine's own messages
 
 
 class IdleNotice:
@@ -147,5 +146,7 @@ def main(fd: int, model_path: str, options: EngineOptions) -> None:
 
 
 if __name__ == "__main__":
+    # Ctrl-C reaches the whole process group: the server process decides, and this one ends with it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     main(int(sys.argv[1]), sys.argv[2], EngineOptions(**json.loads(sys.argv[3])))
